@@ -1,0 +1,60 @@
+"""Test fixtures shared by the whole suite.
+
+Use the `db` fixture (not pytest-django's `django_db` mark) for tests that
+touch the databases: both databases are open to the test, and afterwards the
+MongoDB collections it wrote and the PostgreSQL tables are cleaned. Nothing is
+rolled back behind the code's back, so what the code commits is what a test
+sees, including writes by the Celery worker and by concurrent threads.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.db import connections
+
+from truestyle.core.db_router import MONGO_DATABASE, SQL_APPS, SQL_DATABASE
+from truestyle.testing.isolation import MongoBaseline, written_collections
+
+_baseline = MongoBaseline()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django creates and migrates both test databases; we remember what set-up wrote."""
+    with django_db_blocker.unblock():
+        _baseline.capture(connections[MONGO_DATABASE].database)
+        written_collections.take()
+    yield
+
+
+def _truncate_sql_tables() -> None:
+    from django.apps import apps
+
+    tables = [model._meta.db_table for label in SQL_APPS for model in apps.get_app_config(label).get_models()]
+    connection = connections[SQL_DATABASE]
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY")
+
+
+@pytest.fixture
+def db(django_db_setup, django_db_blocker):
+    """Both databases, cleaned after the test (see the module docstring)."""
+    with django_db_blocker.unblock():
+        try:
+            yield
+        finally:
+            for alias in connections:
+                connection = connections[alias]
+                if alias == MONGO_DATABASE and connection.session is not None:
+                    connection.rollback_mongo()
+                    connection.in_atomic_block_mongo = False
+                    connection.nested_atomics = 0
+            _baseline.clean(connections[MONGO_DATABASE].connection, written_collections.take())
+            _truncate_sql_tables()
+            cache.clear()
+
+
+@pytest.fixture
+def transactional_db(db):
+    return db

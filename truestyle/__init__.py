@@ -1,0 +1,5 @@
+"""TrueStyle: an online clothing store."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,146 @@
+"""The embedded MongoDB-compatible server: mongoeco's wire server plus our compatibility layer.
+
+Used by `manage.py mongoserver`, by `make run` and by the test suite when no
+`MONGODB_URI` names a real MongoDB. It persists to SQLite files under a data
+directory and presents itself as a one-member replica set so that
+transactions work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from pathlib import Path
+from typing import Any
+
+from mongoeco.engines.sqlite import SQLiteEngine
+from mongoeco.wire.executor import WireCommandExecutor
+from mongoeco.wire.proxy import AsyncMongoEcoProxyServer
+
+from truestyle.core.mongo.compat import normalize_command, replica_set_hello_fields
+from truestyle.core.mongo.gate import GateTimeout, TransactionGate
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_REPLICA_SET = "truestyle"
+DATABASE_FILE = "mongo.sqlite3"
+IDLE_CHECK_SECONDS = 5.0
+
+
+class CompatibleCommandExecutor(WireCommandExecutor):
+    """mongoeco's command executor with our adaptations around every command."""
+
+    def __init__(self, *args: Any, replica_set: str, gate: TransactionGate, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.replica_set = replica_set
+        self.advertised_address = ""
+        self.gate = gate
+
+    def _build_request_context(self, body, **kwargs):
+        return super()._build_request_context(normalize_command(body), **kwargs)
+
+    async def execute_prepared(self, context):
+        name = context.command_name
+        try:
+            result = await self.gate.run(name, context.raw_body, lambda: super(CompatibleCommandExecutor, self).execute_prepared(context))
+        except GateTimeout as timeout:
+            return timeout.as_error_document()
+        if name in {"hello", "isMaster", "ismaster"} and result.get("ok"):
+            result = {**result, **replica_set_hello_fields(replica_set=self.replica_set, address=self.advertised_address)}
+        return result
+
+    async def abort_idle_transaction(self, connection) -> None:
+        idle = self.gate.idle_owner()
+        if idle is None:
+            return
+        key, body = idle
+        abort = {"abortTransaction": 1, "$db": "admin", "autocommit": False}
+        for field in ("lsid", "txnNumber"):
+            if field in body:
+                abort[field] = body[field]
+        logger.warning("aborting a transaction idle for more than %ss", self.gate.idle_limit)
+        with contextlib.suppress(Exception):
+            context = self._build_request_context(abort, connection=connection)
+            await super().execute_prepared(context)
+        await self.gate.release(key)
+
+
+class EmbeddedMongoServer(AsyncMongoEcoProxyServer):
+    def __init__(
+        self,
+        *,
+        data_dir: Path | None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        replica_set: str = DEFAULT_REPLICA_SET,
+        advertise_host: str | None = None,
+        gate: TransactionGate | None = None,
+    ) -> None:
+        if data_dir is None:
+            path = ":memory:"
+        else:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            path = str(data_dir / DATABASE_FILE)
+        super().__init__(engine=SQLiteEngine(path), host=host, port=port)
+        self._advertise_host = advertise_host or host
+        self._executor = CompatibleCommandExecutor(
+            self._client,
+            self._cursor_store,
+            self._session_store,
+            surface=self._surface,
+            auth=self._auth,
+            replica_set=replica_set,
+            gate=gate or TransactionGate(),
+        )
+        self._reaper: asyncio.Task | None = None
+
+    @property
+    def executor(self) -> CompatibleCommandExecutor:
+        return self._executor
+
+    async def start(self):
+        address = await super().start()
+        self._executor.advertised_address = f"{self._advertise_host}:{address.port}"
+        if self._reaper is None:
+            self._reaper = asyncio.create_task(self._reap_idle_transactions())
+        return address
+
+    async def close(self) -> None:
+        if self._reaper is not None:
+            self._reaper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reaper
+            self._reaper = None
+        await super().close()
+
+    async def _reap_idle_transactions(self) -> None:
+        connection = self._connections.create(("embedded-reaper", 0))
+        while True:
+            await asyncio.sleep(IDLE_CHECK_SECONDS)
+            await self._executor.abort_idle_transaction(connection)
+
+
+async def serve(*, host: str, port: int, data_dir: Path | None, replica_set: str = DEFAULT_REPLICA_SET,
+                advertise_host: str | None = None, ready: Any = None) -> None:
+    """Run the server until SIGINT/SIGTERM; `ready(address)` is called once it listens."""
+    server = EmbeddedMongoServer(
+        data_dir=data_dir, host=host, port=port, replica_set=replica_set, advertise_host=advertise_host
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    address = await server.start()
+    try:
+        if ready is not None:
+            ready(address)
+        await stop.wait()
+    finally:
+        await server.close()
+
+
+def mongodb_uri(host: str, port: int, replica_set: str = DEFAULT_REPLICA_SET) -> str:
+    return f"mongodb://{host}:{port}/?replicaSet={replica_set}&serverSelectionTimeoutMS=5000"

@@ -1,0 +1,23 @@
+"""AppConfigs for Django's contrib apps that live on MongoDB.
+
+Their models need ObjectId primary keys there; their migrations are our own
+(MIGRATION_MODULES points at truestyle/core/mongo_migrations/).
+"""
+
+from django.contrib.auth.apps import AuthConfig
+from django.contrib.contenttypes.apps import ContentTypesConfig
+from django.contrib.sessions.apps import SessionsConfig
+
+OBJECT_ID_AUTO_FIELD = "django_mongodb_backend.fields.ObjectIdAutoField"
+
+
+class MongoAuthConfig(AuthConfig):
+    default_auto_field = OBJECT_ID_AUTO_FIELD
+
+
+class MongoContentTypesConfig(ContentTypesConfig):
+    default_auto_field = OBJECT_ID_AUTO_FIELD
+
+
+class MongoSessionsConfig(SessionsConfig):
+    default_auto_field = OBJECT_ID_AUTO_FIELD

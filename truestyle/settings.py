@@ -1,0 +1,274 @@
+"""TrueStyle settings, read from the environment.
+
+Every variable has a safe embedded default so that `make run` works on a bare
+machine; production sets them explicitly (see README, "Configuration").
+"""
+
+from pathlib import Path
+import os
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("TRUESTYLE_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and not env_bool("TRUESTYLE_LOCAL", False):
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (or set TRUESTYLE_LOCAL=1).")
+    # Local runs and tests only: never used where DEBUG is off in production.
+    SECRET_KEY = "local-only-insecure-key-7b0c4d1e9f2a4c3b8e5d6f7a8b9c0d1e"
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    # Contrib apps that live on MongoDB use AppConfigs with ObjectId keys.
+    "truestyle.core.mongo_apps.MongoAuthConfig",
+    "truestyle.core.mongo_apps.MongoContentTypesConfig",
+    "truestyle.core.mongo_apps.MongoSessionsConfig",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_mongodb_backend",
+    "rest_framework",
+    "drf_spectacular",
+    "django_htmx",
+    "truestyle.core",
+    "truestyle.accounts",
+    # PostgreSQL apps (see truestyle.core.db_router.SQL_APPS).
+    "truestyle.auditlog",
+    "truestyle.contact",
+    # Front doors.
+    "storefront",
+    "adminpanel",
+    "api",
+]
+
+MIGRATION_MODULES = {
+    "auth": "truestyle.core.mongo_migrations.auth",
+    "contenttypes": "truestyle.core.mongo_migrations.contenttypes",
+    "sessions": "truestyle.core.mongo_migrations.sessions",
+}
+
+MIDDLEWARE = [
+    "truestyle.core.middleware.RequestLogMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "truestyle.urls"
+WSGI_APPLICATION = "truestyle.wsgi.application"
+ASGI_APPLICATION = "truestyle.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "truestyle.core.context_processors.store",
+            ],
+        },
+    },
+]
+
+# --- Databases --------------------------------------------------------------
+# `default` (SQL) holds only the audit log and contact messages; `mongodb`
+# holds every business app, users included. See ARCHITECTURE.md.
+EMBEDDED_MONGO_HOST = os.environ.get("EMBEDDED_MONGO_HOST", "127.0.0.1")
+EMBEDDED_MONGO_PORT = int(os.environ.get("EMBEDDED_MONGO_PORT", "27117"))
+EMBEDDED_MONGO_REPLICA_SET = "truestyle"
+EMBEDDED_MONGO_DATA_DIR = Path(os.environ.get("EMBEDDED_MONGO_DATA_DIR", VAR_DIR / "mongo"))
+MONGODB_URI = os.environ.get("MONGODB_URI") or (
+    f"mongodb://{EMBEDDED_MONGO_HOST}:{EMBEDDED_MONGO_PORT}/"
+    f"?replicaSet={EMBEDDED_MONGO_REPLICA_SET}&serverSelectionTimeoutMS=5000"
+)
+MONGODB_NAME = os.environ.get("MONGODB_NAME", "truestyle")
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if not DATABASE_URL:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {
+    "default": (
+        dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+        if DATABASE_URL
+        else {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "truestyle.sqlite3"}
+    ),
+    "mongodb": {
+        "ENGINE": "django_mongodb_backend",
+        "HOST": MONGODB_URI,
+        "NAME": MONGODB_NAME,
+        "OPTIONS": {"connectTimeoutMS": 5000, "socketTimeoutMS": 30000},
+    },
+}
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A hung PostgreSQL must not hang a request forever.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+DATABASE_ROUTERS = ["truestyle.core.db_router.StoreRouter"]
+# The SQL side keeps integer keys; Mongo apps declare ObjectIdAutoField.
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- Cache and Celery --------------------------------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "truestyle"),
+            "OPTIONS": {
+                # Short timeouts: a Redis outage makes reads miss, not hang.
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }
+    }
+    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://")
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL or None)
+# Without Redis the local run executes tasks inline: nothing to start.
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "truestyle")
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
+CELERY_BEAT_SCHEDULE = {
+    "flush-request-log-spool": {"task": "truestyle.auditlog.tasks.request_log_flush_spool", "schedule": 60.0},
+}
+CELERY_TIMEZONE = "Asia/Kolkata"
+
+# --- Storage ------------------------------------------------------------------
+STORAGES = {
+    "default": {"BACKEND": "truestyle.core.storage.GridFSStorage", "OPTIONS": {"database_alias": "mongodb", "bucket_name": "media"}},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Installed from the npm registry by `make` (npm ci); never a CDN.
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+]
+MEDIA_URL = "/files/"
+IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("IMAGE_UPLOAD_MAX_BYTES", 8 * 1024 * 1024))
+IMAGE_UPLOAD_MAX_PIXELS = int(os.environ.get("IMAGE_UPLOAD_MAX_PIXELS", 40_000_000))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- Email -------------------------------------------------------------------
+# With EMAIL_HOST set, mail goes out over SMTP; otherwise it is printed to the
+# console (local runs). The test suite swaps in Django's in-memory mailbox.
+if os.environ.get("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "25")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", False),
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "TrueStyle <store@truestyle.example>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Internationalisation ----------------------------------------------------------
+LANGUAGE_CODE = "en-in"
+TIME_ZONE = "Asia/Kolkata"
+USE_I18N = True
+USE_TZ = True
+STORE_CURRENCY = "INR"
+
+# --- REST API -------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "TrueStyle API",
+    "DESCRIPTION": "The TrueStyle store's REST API for the mobile app.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
+# --- Request log ---------------------------------------------------------------
+# Entries that cannot reach PostgreSQL wait here and are written later.
+REQUEST_LOG_SPOOL_DIR = Path(os.environ.get("REQUEST_LOG_SPOOL_DIR", VAR_DIR / "request-log-spool"))
+REQUEST_LOG_EXCLUDE_PREFIXES = ("/static/", "/healthz")
+
+# --- Health --------------------------------------------------------------------
+HEALTH_CHECK_TIMEOUT = float(os.environ.get("HEALTH_CHECK_TIMEOUT", "1.5"))
+
+# --- Security ------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+STORE_NAME = "TrueStyle"

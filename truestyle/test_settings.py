@@ -1,0 +1,34 @@
+"""Settings for the test suite: the real settings, pointed at real test services."""
+
+import os
+
+os.environ.setdefault("TRUESTYLE_LOCAL", "1")
+
+from truestyle.testing.services import ensure_test_services  # noqa: E402
+
+ensure_test_services()
+
+from truestyle.settings import *  # noqa: E402,F403
+from truestyle.settings import DATABASES, INSTALLED_APPS  # noqa: E402
+
+RUN_ID = os.environ["TRUESTYLE_TEST_RUN_ID"]
+
+# Models used only by the ORM conformance tests.
+INSTALLED_APPS = [*INSTALLED_APPS, "truestyle.core.tests.ormapp"]
+
+# Each run has its own databases, so parallel runs on one machine never collide.
+DATABASES["default"]["TEST"] = {"NAME": f"test_truestyle_{RUN_ID}"}
+DATABASES["mongodb"]["TEST"] = {"NAME": f"test_truestyle_{RUN_ID}"}
+
+CACHES["default"]["KEY_PREFIX"] = f"test-{RUN_ID}"  # noqa: F405
+CELERY_TASK_DEFAULT_QUEUE = f"truestyle-test-{RUN_ID}"
+# Tasks run inline unless a test asks for the real worker (see the celery_worker fixture).
+CELERY_TASK_ALWAYS_EAGER = True
+
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+REQUEST_LOG_SPOOL_DIR = VAR_DIR / f"test-request-log-spool-{RUN_ID}"  # noqa: F405
+# Fast hashing in tests; the production hasher is covered where it matters.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
