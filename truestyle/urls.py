@@ -1,10 +1,11 @@
 from django.urls import include, path
 
-from truestyle.core import views as core_views
+from truestyle.core.files import serve_file
+from truestyle.core.health import healthz
 
 urlpatterns = [
-    path("healthz", core_views.healthz, name="healthz"),
-    path("files/<str:file_id>", core_views.serve_file, name="file"),
+    path("healthz", healthz, name="healthz"),
+    path("files/<str:file_id>", serve_file, name="file"),
     path("api/v1/", include("api.urls")),
     path("staff/", include("adminpanel.urls")),
     path("", include("storefront.urls")),

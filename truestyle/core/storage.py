@@ -1,0 +1,5 @@
+from django.core.files.storage import Storage
+
+
+class GridFSStorage(Storage):
+    pass
