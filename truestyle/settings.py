@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_mongodb_backend",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI from PyPI, not a CDN
     "django_htmx",
     "truestyle.core",
     "truestyle.accounts",
@@ -238,6 +239,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Request log ---------------------------------------------------------------

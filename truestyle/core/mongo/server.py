@@ -17,6 +17,7 @@ from typing import Any
 
 from mongoeco.engines.sqlite import SQLiteEngine
 from mongoeco.wire.executor import WireCommandExecutor
+from mongoeco.wire.protocol import OP_MSG, decode_op_msg, encode_op_msg_response
 from mongoeco.wire.proxy import AsyncMongoEcoProxyServer
 
 from truestyle.core.mongo.compat import normalize_command, replica_set_hello_fields
@@ -42,12 +43,8 @@ class CompatibleCommandExecutor(WireCommandExecutor):
         return super()._build_request_context(normalize_command(body), **kwargs)
 
     async def execute_prepared(self, context):
-        name = context.command_name
-        try:
-            result = await self.gate.run(name, context.raw_body, lambda: super(CompatibleCommandExecutor, self).execute_prepared(context))
-        except GateTimeout as timeout:
-            return timeout.as_error_document()
-        if name in {"hello", "isMaster", "ismaster"} and result.get("ok"):
+        result = await super().execute_prepared(context)
+        if context.command_name in {"hello", "isMaster", "ismaster"} and result.get("ok"):
             result = {**result, **replica_set_hello_fields(replica_set=self.replica_set, address=self.advertised_address)}
         return result
 
@@ -115,11 +112,37 @@ class EmbeddedMongoServer(AsyncMongoEcoProxyServer):
             self._reaper = None
         await super().close()
 
+    async def _dispatch_wire_request(self, header, payload: bytes, *, connection) -> bytes | None:
+        # The gate must wrap the whole request: mongoeco binds a session's
+        # transaction to the engine while it builds the request context,
+        # before the command itself runs.
+        body = _peek_command_body(header, payload)
+        if body is None:
+            return await super()._dispatch_wire_request(header, payload, connection=connection)
+        try:
+            return await self._executor.gate.run(
+                next(iter(body), ""), body,
+                lambda: super(EmbeddedMongoServer, self)._dispatch_wire_request(header, payload, connection=connection),
+            )
+        except GateTimeout as timeout:
+            return encode_op_msg_response(timeout.as_error_document(), request_id=next(self._request_ids),
+                                          response_to=header.request_id)
+
     async def _reap_idle_transactions(self) -> None:
         connection = self._connections.create(("embedded-reaper", 0))
         while True:
             await asyncio.sleep(IDLE_CHECK_SECONDS)
             await self._executor.abort_idle_transaction(connection)
+
+
+def _peek_command_body(header, payload: bytes) -> dict | None:
+    """The command document of an OP_MSG, or None (legacy handshakes, undecodable input)."""
+    if header.op_code != OP_MSG:
+        return None
+    try:
+        return decode_op_msg(header, payload).body
+    except Exception:  # the proxy itself answers malformed input with a protocol error
+        return None
 
 
 async def serve(*, host: str, port: int, data_dir: Path | None, replica_set: str = DEFAULT_REPLICA_SET,

@@ -1,0 +1,31 @@
+"""`manage.py seed_demo`: demo data for a local run, loaded once; prints the staff sign-in every time."""
+
+import secrets
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from truestyle.accounts.services import demo_administrator_ensure
+
+DEMO_ADMIN_EMAIL = "admin@truestyle.local"
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (first run only) and print how to sign in as staff."
+
+    def handle(self, *args, **options):
+        credentials = settings.VAR_DIR / "demo-admin.txt"
+        if credentials.exists():
+            password = credentials.read_text().strip()
+        else:
+            # A fresh random password per machine: a demo login must not be a published secret.
+            password = secrets.token_urlsafe(12)
+        _, created = demo_administrator_ensure(email=DEMO_ADMIN_EMAIL, password=password)
+        if created:
+            credentials.parent.mkdir(parents=True, exist_ok=True)
+            credentials.write_text(password + "\n")
+            credentials.chmod(0o600)
+            self.stdout.write("Loaded the demo data.")
+        self.stdout.write(self.style.SUCCESS(
+            f"Staff sign-in: {DEMO_ADMIN_EMAIL} / {password}  (at http://127.0.0.1:8000/staff/)"
+        ))
