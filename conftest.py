@@ -26,6 +26,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _baseline.capture(connections[MONGO_DATABASE].database)
         written_collections.take()
     yield
+    with django_db_blocker.unblock():
+        _end_other_postgres_sessions()
+
+
+def _end_other_postgres_sessions() -> None:
+    """End sessions other threads (the live server) left open, so the test database can be dropped."""
+    connection = connections[SQL_DATABASE]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
 
 
 def _truncate_sql_tables() -> None:
@@ -58,3 +72,6 @@ def db(django_db_setup, django_db_blocker):
 @pytest.fixture
 def transactional_db(db):
     return db
+
+
+from truestyle.testing.browser import browser, page  # noqa: E402,F401  (fixtures)

@@ -1,2 +1,8 @@
+from django.urls import path
+
+from adminpanel import views
+
 app_name = "adminpanel"
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+]
