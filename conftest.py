@@ -64,7 +64,7 @@ def db(django_db_setup, django_db_blocker):
                     connection.rollback_mongo()
                     connection.in_atomic_block_mongo = False
                     connection.nested_atomics = 0
-            _baseline.clean(connections[MONGO_DATABASE].connection, written_collections.take())
+            _baseline.clean(connections[MONGO_DATABASE].database.client, written_collections.take())
             _truncate_sql_tables()
             cache.clear()
 

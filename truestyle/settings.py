@@ -4,8 +4,9 @@ Every variable has a safe embedded default so that `make run` works on a bare
 machine; production sets them explicitly (see README, "Configuration").
 """
 
-from pathlib import Path
 import os
+from datetime import timedelta
+from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -40,7 +41,6 @@ INSTALLED_APPS = [
     # Contrib apps that live on MongoDB use AppConfigs with ObjectId keys.
     "truestyle.core.mongo_apps.MongoAuthConfig",
     "truestyle.core.mongo_apps.MongoContentTypesConfig",
-    "truestyle.core.mongo_apps.MongoSessionsConfig",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
@@ -63,7 +63,6 @@ INSTALLED_APPS = [
 MIGRATION_MODULES = {
     "auth": "truestyle.core.mongo_migrations.auth",
     "contenttypes": "truestyle.core.mongo_migrations.contenttypes",
-    "sessions": "truestyle.core.mongo_migrations.sessions",
 }
 
 MIDDLEWARE = [
@@ -144,7 +143,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Browser sessions in MongoDB that know their user (sessions page, sign out everywhere).
+SESSION_ENGINE = "truestyle.accounts.session_store"
+SESSION_COOKIE_AGE = 14 * 24 * 3600
+AUTHENTICATION_BACKENDS = ["truestyle.accounts.permissions.CachedPermissionBackend"]
+
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=5),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=30),
+    "ALGORITHM": "HS256",
+    "SIGNING_KEY": os.environ.get("JWT_SIGNING_KEY") or SECRET_KEY,
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "user_id",
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "UPDATE_LAST_LOGIN": False,
+}
 
 # --- Cache and Celery --------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -230,7 +243,7 @@ STORE_CURRENCY = "INR"
 
 # --- REST API -------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.StoreJWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",

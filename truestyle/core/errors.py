@@ -71,3 +71,14 @@ def server_error(request):
     from django.template import loader
 
     return HttpResponse(loader.get_template("errors/500.html").render({"status": 500}), status=500)
+
+
+class Throttled(StoreError):
+    """Too many attempts: try again after `retry_after` seconds (the API adds `Retry-After`)."""
+
+    code = "throttled"
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = retry_after

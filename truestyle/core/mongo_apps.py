@@ -6,7 +6,6 @@ Their models need ObjectId primary keys there; their migrations are our own
 
 from django.contrib.auth.apps import AuthConfig
 from django.contrib.contenttypes.apps import ContentTypesConfig
-from django.contrib.sessions.apps import SessionsConfig
 
 OBJECT_ID_AUTO_FIELD = "django_mongodb_backend.fields.ObjectIdAutoField"
 
@@ -16,8 +15,4 @@ class MongoAuthConfig(AuthConfig):
 
 
 class MongoContentTypesConfig(ContentTypesConfig):
-    default_auto_field = OBJECT_ID_AUTO_FIELD
-
-
-class MongoSessionsConfig(SessionsConfig):
     default_auto_field = OBJECT_ID_AUTO_FIELD
