@@ -1,7 +1,8 @@
-from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import render
 
+from adminpanel.permissions import staff_permission_required
 
-@staff_member_required(login_url="storefront:sign-in")
+
+@staff_permission_required("view_staff_area")
 def dashboard(request):
     return render(request, "adminpanel/dashboard.html")
