@@ -20,14 +20,22 @@ _baseline = MongoBaseline()
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """pytest-django creates and migrates both test databases; we remember what set-up wrote."""
+def django_db_setup(django_test_environment, django_db_blocker):
+    """Create and migrate both test databases once per run; remember what set-up wrote.
+
+    pytest-django would set up only the databases that `django_db` marks
+    name; our `db` fixture uses both, so both are set up here, unserialised.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
     with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases=set(connections), serialized_aliases=set())
         _baseline.capture(connections[MONGO_DATABASE].database)
         written_collections.take()
     yield
     with django_db_blocker.unblock():
         _end_other_postgres_sessions()
+        teardown_databases(config, verbosity=0)
 
 
 def _end_other_postgres_sessions() -> None:

@@ -22,7 +22,9 @@ def roles_sync() -> dict[str, Group]:
         if wanted != current:
             group.permissions.set(list(wanted))
             # Holders of this role must not keep a cached permission set.
-            User.objects.filter(groups=group).update(permissions_version=F("permissions_version") + 1)
+            # (MongoDB cannot update across collections: select the holders' ids first.)
+            holder_ids = list(group.user_set.values_list("pk", flat=True))
+            User.objects.filter(pk__in=holder_ids).update(permissions_version=F("permissions_version") + 1)
         groups[role] = group
     return groups
 
