@@ -74,7 +74,15 @@ def db(django_db_setup, django_db_blocker):
                     connection.nested_atomics = 0
             _baseline.clean(connections[MONGO_DATABASE].database.client, written_collections.take())
             _truncate_sql_tables()
-            cache.clear()
+            _cache_clear()
+
+
+def _cache_clear() -> None:
+    # Only this run's keys: clear() would FLUSHDB a Redis database other runs share.
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
 
 
 @pytest.fixture

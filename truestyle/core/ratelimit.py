@@ -54,10 +54,24 @@ def _counter_key(limit: Limit, subject: str, index: int) -> str:
     return f"rl:{limit.name}:{subject}:{index}"
 
 
-def _redis_client():
-    from django_redis import get_redis_connection
+def _redis_key(key: str) -> str:
+    # The cache's prefix keeps counters of different deployments (and test runs) apart.
+    return cache.make_key(key)
 
-    return get_redis_connection("default")
+
+_redis_clients: dict[str, object] = {}
+
+
+def _redis_client():
+    """A client for REDIS_URL with short timeouts: an outage must cost milliseconds, not seconds."""
+    import redis
+
+    url = settings.REDIS_URL
+    client = _redis_clients.get(url)
+    if client is None:
+        client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        _redis_clients[url] = client
+    return client
 
 
 def _increment(key: str, amount: int, ttl: int) -> int:
@@ -65,8 +79,8 @@ def _increment(key: str, amount: int, ttl: int) -> int:
         try:
             client = _redis_client()
             with client.pipeline(transaction=True) as pipeline:
-                pipeline.incrby(key, amount)
-                pipeline.expire(key, ttl + 1)
+                pipeline.incrby(_redis_key(key), amount)
+                pipeline.expire(_redis_key(key), ttl + 1)
                 value, _ = pipeline.execute()
             return int(value)
         except Exception:  # noqa: BLE001 - any Redis failure: fall back, never fail open
