@@ -12,7 +12,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from truestyle.core.errors import StoreError, error_body
+from truestyle.core.errors import StoreError, Throttled, error_body
 
 _DEFAULT_CODES = {
     400: "invalid",
@@ -59,7 +59,12 @@ def _first_code(detail, fallback: str) -> str:
 
 def api_exception_handler(exc, context):
     if isinstance(exc, StoreError):
-        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
+        response = Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
+        if isinstance(exc, Throttled):
+            response["Retry-After"] = str(exc.retry_after)
+        if exc.status == status.HTTP_401_UNAUTHORIZED:
+            response["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
