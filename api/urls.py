@@ -6,4 +6,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include("api.accounts.urls")),
+    path("staff/", include("api.staff.urls")),
 ]

@@ -49,3 +49,28 @@ def user_sessions(*, user: User, current_family: str | None = None, current_sess
             "current": token.family == current_family,
         })
     return sorted(sessions, key=lambda item: item["last_active"], reverse=True)
+
+
+def customer_search(*, query: str = "", status: str = ""):
+    """Users for the staff customers list, newest first; `status` is active, blocked or deactivated."""
+    users = User.objects.all().order_by("-date_joined")
+    query = (query or "").strip()
+    if query:
+        from django.db.models import Q
+
+        users = users.filter(Q(email__icontains=query) | Q(name__icontains=query))
+    if status == "blocked":
+        users = users.filter(blocked_at__isnull=False)
+    elif status == "deactivated":
+        users = users.filter(deactivated_at__isnull=False, blocked_at__isnull=True)
+    elif status == "active":
+        users = users.filter(is_active=True)
+    return users
+
+
+def user_for_staff(*, user_id) -> User | None:
+    from bson import ObjectId
+
+    if not ObjectId.is_valid(str(user_id)):
+        return None
+    return User.objects.filter(pk=user_id).first()
