@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "truestyle.core",
     "truestyle.accounts",
+    "truestyle.catalog",
     # PostgreSQL apps (see truestyle.core.db_router.SQL_APPS).
     "truestyle.auditlog",
     "truestyle.contact",
