@@ -7,4 +7,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include("api.accounts.urls")),
     path("staff/", include("api.staff.urls")),
+    path("catalog/", include("api.catalog.urls")),
 ]

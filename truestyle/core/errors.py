@@ -82,3 +82,33 @@ class Throttled(StoreError):
     def __init__(self, message: str, *, retry_after: int, code: str | None = None) -> None:
         super().__init__(message, code=code)
         self.retry_after = retry_after
+
+
+class TransactionAborted(StoreError):
+    """A MongoDB transaction kept failing on transient errors (write conflicts) and was given up.
+
+    Nothing it wrote was kept, so the user may simply try again.
+    """
+
+    code = "transaction_aborted"
+    status = 503
+
+    def __init__(self, message: str = "The store is busy and nothing was changed. Please try again.", *,
+                 attempts: int) -> None:
+        super().__init__(message)
+        self.attempts = attempts
+
+
+class TransactionOutcomeUnknown(StoreError):
+    """A MongoDB commit was sent but never confirmed: the change may or may not have been saved.
+
+    Unlike `TransactionAborted`, trying again blindly could apply the change twice.
+    """
+
+    code = "transaction_outcome_unknown"
+    status = 503
+
+    def __init__(self, message: str = "We could not confirm that your change was saved. "
+                                      "Please check before trying again.", *, attempts: int) -> None:
+        super().__init__(message)
+        self.attempts = attempts

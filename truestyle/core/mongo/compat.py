@@ -89,7 +89,43 @@ def _rewrite_update_statement(statement: dict[str, Any]) -> dict[str, Any]:
 
 
 def rewrite_pipeline(pipeline: list[Any]) -> list[Any]:
-    return [rewrite_stage(stage) for stage in pipeline]
+    rewritten = []
+    for stage in pipeline:
+        rewritten.append(rewrite_stage(stage))
+        rewritten.extend(_skip_removed_values_after_group(stage))
+    return rewritten
+
+
+def _mentions_remove(expression: Any) -> bool:
+    if isinstance(expression, str):
+        return expression == "$$REMOVE"
+    if isinstance(expression, dict):
+        return any(_mentions_remove(value) for value in expression.values())
+    if isinstance(expression, list):
+        return any(_mentions_remove(value) for value in expression)
+    return False
+
+
+def _skip_removed_values_after_group(stage: Any) -> list[dict]:
+    """`$push`/`$addToSet` must skip `$$REMOVE` (a missing value); mongoeco pushes null instead.
+
+    django-mongodb-backend compiles filtered and empty aggregates (Sum with
+    filter=, Count(distinct=True)) to `$push` of a `$switch` defaulting to
+    `$$REMOVE`. Removing the nulls right after the `$group` gives the arrays
+    MongoDB would have built, for the accumulators that can produce `$$REMOVE`.
+    """
+    if not isinstance(stage, dict) or not isinstance(stage.get("$group"), dict):
+        return []
+    fields = [
+        name for name, accumulator in stage["$group"].items()
+        if name != "_id" and isinstance(accumulator, dict) and len(accumulator) == 1
+        and next(iter(accumulator)) in {"$push", "$addToSet"} and _mentions_remove(next(iter(accumulator.values())))
+    ]
+    if not fields:
+        return []
+    return [{"$addFields": {
+        name: {"$filter": {"input": f"${name}", "as": "value", "cond": {"$ne": ["$$value", None]}}} for name in fields
+    }}]
 
 
 def rewrite_stage(stage: Any) -> Any:

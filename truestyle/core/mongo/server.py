@@ -21,13 +21,46 @@ from mongoeco.wire.protocol import OP_MSG, decode_op_msg, encode_op_msg_response
 from mongoeco.wire.proxy import AsyncMongoEcoProxyServer
 
 from truestyle.core.mongo.compat import normalize_command, replica_set_hello_fields
-from truestyle.core.mongo.gate import GateTimeout, TransactionGate
+from truestyle.core.mongo.gate import GateTimeout, TransactionGate, session_key
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_REPLICA_SET = "truestyle"
 DATABASE_FILE = "mongo.sqlite3"
 IDLE_CHECK_SECONDS = 5.0
+
+
+WRITE_COMMANDS = frozenset({"insert", "update", "delete", "findAndModify"})
+
+
+def transaction_key(body: dict) -> tuple[bytes, str] | None:
+    """(session, transaction number) of a command that belongs to a multi-document transaction."""
+    if body.get("autocommit") is not False or "txnNumber" not in body:
+        return None
+    key = session_key(body)
+    # txnNumber arrives as mongoeco's own Int64 wrapper: compare its text form.
+    return (key, str(body["txnNumber"])) if key is not None else None
+
+
+def no_such_transaction_error() -> dict:
+    return {"ok": 0.0, "code": 251, "codeName": "NoSuchTransaction",
+            "errmsg": "Transaction was aborted (embedded MongoDB)", "errorLabels": ["TransientTransactionError"]}
+
+
+class RecentSet:
+    """A set that forgets its oldest members past `limit` (aborted transactions are short-lived facts)."""
+
+    def __init__(self, *, limit: int) -> None:
+        self._items: dict = {}
+        self._limit = limit
+
+    def remember(self, item) -> None:
+        self._items[item] = None
+        while len(self._items) > self._limit:
+            self._items.pop(next(iter(self._items)))
+
+    def __contains__(self, item) -> bool:
+        return item in self._items
 
 
 class CompatibleCommandExecutor(WireCommandExecutor):
@@ -38,15 +71,38 @@ class CompatibleCommandExecutor(WireCommandExecutor):
         self.replica_set = replica_set
         self.advertised_address = ""
         self.gate = gate
+        self.aborted_transactions = RecentSet(limit=10_000)
 
     def _build_request_context(self, body, **kwargs):
         return super()._build_request_context(normalize_command(body), **kwargs)
 
     async def execute_prepared(self, context):
+        transaction = transaction_key(context.raw_body)
+        if transaction is not None and transaction in self.aborted_transactions:
+            # MongoDB: once aborted, the transaction is gone; the client must start it again.
+            if context.command_name == "abortTransaction":
+                return {"ok": 1.0}
+            return no_such_transaction_error()
         result = await super().execute_prepared(context)
+        if transaction is not None and context.command_name == "abortTransaction":
+            self.aborted_transactions.remember(transaction)
+        if (transaction is not None and context.command_name in WRITE_COMMANDS
+                and (result.get("writeErrors") or not result.get("ok"))):
+            # MongoDB aborts a transaction on a write error; mongoeco would keep it
+            # open and commit the writes made before the failure.
+            await self._abort(context.raw_body, context.connection)
+            self.aborted_transactions.remember(transaction)
         if context.command_name in {"hello", "isMaster", "ismaster"} and result.get("ok"):
             result = {**result, **replica_set_hello_fields(replica_set=self.replica_set, address=self.advertised_address)}
         return result
+
+    async def _abort(self, body: dict, connection) -> None:
+        abort = {"abortTransaction": 1, "$db": "admin", "autocommit": False}
+        for field in ("lsid", "txnNumber"):
+            if field in body:
+                abort[field] = body[field]
+        with contextlib.suppress(Exception):
+            await super().execute_prepared(self._build_request_context(abort, connection=connection))
 
     async def abort_idle_transaction(self, connection) -> None:
         idle = self.gate.idle_owner()
@@ -61,6 +117,10 @@ class CompatibleCommandExecutor(WireCommandExecutor):
         with contextlib.suppress(Exception):
             context = self._build_request_context(abort, connection=connection)
             await super().execute_prepared(context)
+        transaction = transaction_key(body)
+        if transaction is not None:
+            # Its owner's later commit must fail, not report success for writes that are gone.
+            self.aborted_transactions.remember(transaction)
         await self.gate.release(key)
 
 

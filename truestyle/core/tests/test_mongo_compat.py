@@ -216,3 +216,43 @@ def test_pymongo_client_with_replica_set_name_selects_the_primary():
             assert client.primary == ("127.0.0.1", port)
         finally:
             client.close()
+
+
+# $push/$addToSet skip $$REMOVE (found by the ORM conformance module: Sum over no rows) -----------
+
+def test_push_skips_removed_values(compat_client):
+    collection = compat_client.compat_tests.stock
+    collection.delete_many({})
+    collection.insert_many([{"size": "M", "stock": 3}, {"size": "L", "stock": 2}])
+
+    rows = list(collection.aggregate([{"$group": {"_id": None, "xxl": {"$push": {
+        "$switch": {"branches": [{"case": {"$eq": ["$size", "XXL"]}, "then": "$stock"}], "default": "$$REMOVE"}}}}}]))
+
+    assert rows == [{"_id": None, "xxl": []}]
+
+
+def test_bare_mongoeco_still_pushes_null_for_removed_values(bare_client):
+    bare_client.compat.stock.insert_one({"size": "M"})
+    rows = list(bare_client.compat.stock.aggregate([{"$group": {"_id": None, "x": {"$push": "$$REMOVE"}}}]))
+
+    assert rows == [{"_id": None, "x": [None]}]
+
+
+# A failed write aborts the transaction; a commit after an abort fails -----------------------------
+
+def test_a_write_error_aborts_the_transaction(compat_client):
+    collection = compat_client.compat_tests.unique_items
+    collection.delete_many({})
+    collection.insert_one({"_id": "taken"})
+
+    with compat_client.start_session() as session:
+        session.start_transaction()
+        collection.insert_one({"_id": "first"}, session=session)
+        with pytest.raises(pymongo.errors.DuplicateKeyError):
+            collection.insert_one({"_id": "taken"}, session=session)
+        with pytest.raises(OperationFailure) as commit:
+            session.commit_transaction()
+
+    assert commit.value.code == 251
+    assert commit.value.has_error_label("TransientTransactionError")
+    assert sorted(doc["_id"] for doc in collection.find()) == ["taken"]

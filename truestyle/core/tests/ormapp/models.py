@@ -46,6 +46,7 @@ class Variant(models.Model):
 
     class Meta:
         db_table = "orm_variant"
+        constraints = [models.UniqueConstraint(fields=["product", "size"], name="orm_variant_one_per_size")]
 
 
 class Sale(models.Model):

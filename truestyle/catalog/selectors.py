@@ -1,0 +1,361 @@
+"""Reads for the catalogue: the faceted listing (one card per colourway) and the product page.
+
+The listing runs a fixed number of queries whatever the page size: it loads
+the candidate products, their occasions, colourways and variants as plain
+values, filters and counts facets in Python (disjunctive facets: each facet's
+counts apply every other filter but its own), then loads only the page's
+cards and their images. A catalogue of a few thousand variants stays well
+within a request's budget; the counts are exact.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+
+from truestyle.catalog.models import (
+    Brand,
+    Category,
+    Colourway,
+    Occasion,
+    Product,
+    ProductImage,
+    ProductType,
+    SizeProfile,
+    Variant,
+)
+
+SORTS = {
+    "newest": "Newest",
+    "price_asc": "Price: low to high",
+    "price_desc": "Price: high to low",
+    "popular": "Most popular",
+    "rating": "Top rated",
+}
+PRICE_BANDS = [
+    ("0-999", "Under ₹1,000", Decimal("0"), Decimal("999.99")),
+    ("1000-1999", "₹1,000 – ₹1,999", Decimal("1000"), Decimal("1999.99")),
+    ("2000-3999", "₹2,000 – ₹3,999", Decimal("2000"), Decimal("3999.99")),
+    ("4000-", "₹4,000 and above", Decimal("4000"), None),
+]
+SIZE_ORDER = ["XXS", "XS", "S", "M", "L", "XL", "XXL", "3XL", "26", "28", "30", "32", "34", "36", "38", "40", "42"]
+
+
+@dataclass(frozen=True)
+class ListingFilters:
+    q: str = ""
+    category: str = ""  # a category path; its subtree is included
+    brands: tuple[str, ...] = ()
+    occasions: tuple[str, ...] = ()
+    sizes: tuple[str, ...] = ()
+    colours: tuple[str, ...] = ()
+    price_bands: tuple[str, ...] = ()
+    in_stock: bool = False
+    my_size: bool = False
+    sort: str = "newest"
+
+
+@dataclass
+class Card:
+    colourway_id: str
+    product_id: str
+    name: str
+    slug: str
+    brand: str
+    colour: str
+    colour_slug: str
+    hex: str
+    price: Decimal
+    mrp: Decimal
+    discount_percent: int
+    sizes_in_stock: list[str]
+    image: str = ""
+    image_alt: str = ""
+    rating_average: Decimal = Decimal("0")
+    rating_count: int = 0
+    other_colours: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class ListingPage:
+    cards: list[Card]
+    total: int
+    page: int
+    pages: int
+    page_size: int
+    facets: dict[str, list[FacetValue]]
+    filters: ListingFilters
+
+
+def _size_key(size: str):
+    return (SIZE_ORDER.index(size), size) if size in SIZE_ORDER else (len(SIZE_ORDER), size)
+
+
+def _search_words(q: str) -> list[str]:
+    return [word for word in q.lower().split() if word][:6]
+
+
+def _search_condition(words: list[str]) -> Q:
+    """Every word must appear in the name, brand, category or tags (case-insensitive)."""
+    condition = Q()
+    for word in words:
+        condition &= (Q(name__icontains=word) | Q(brand__name__icontains=word) | Q(category__name__icontains=word)
+                      | Q(tags__contains=[word]))
+    return condition
+
+
+def _search_rank(row: dict, words: list[str], brand_name: str, category_name: str) -> int:
+    """Name matches count most, then brand, then category and tags."""
+    rank = 0
+    for word in words:
+        rank += 3 * (word in row["name"].lower()) + 2 * (word in brand_name.lower())
+        rank += (word in category_name.lower()) or (word in row["tags"])
+    return rank
+
+
+def _candidate_products(filters: ListingFilters) -> list[dict]:
+    products = Product.objects.filter(is_active=True)
+    if filters.category:
+        products = products.filter(Q(category__path=filters.category) | Q(category__path__startswith=filters.category + "/"))
+    words = _search_words(filters.q)
+    fields = ["pk", "brand_id", "price", "mrp", "created_at", "popularity", "rating_average", "product_type_id"]
+    if not words:
+        return list(products.values(*fields))
+    rows = list(products.filter(_search_condition(words)).values(*fields, "name", "tags", "brand__name",
+                                                                 "category__name"))
+    for row in rows:
+        row["rank"] = _search_rank(row, words, row["brand__name"] or "", row["category__name"] or "")
+    return rows
+
+
+def _card_matches(card: dict, filters: ListingFilters, skip: str = "") -> bool:
+    product = card["product"]
+    if skip != "brands" and filters.brands and card["brand_slug"] not in filters.brands:
+        return False
+    if skip != "occasions" and filters.occasions and not (card["occasions"] & set(filters.occasions)):
+        return False
+    if skip != "price" and filters.price_bands and card["price_band"] not in filters.price_bands:
+        return False
+    if skip != "colours" and filters.colours and card["colour_slug"] not in filters.colours:
+        return False
+    if skip != "sizes" and filters.sizes:
+        pool = card["sizes_in_stock"] if filters.in_stock else card["sizes"]
+        if not pool & set(filters.sizes):
+            return False
+    if skip != "in_stock" and filters.in_stock and not card["sizes_in_stock"]:
+        return False
+    if skip != "my_size" and filters.my_size and not card["in_my_size"]:
+        return False
+    return bool(product)
+
+
+def _price_band(price: Decimal) -> str:
+    for key, _, low, high in PRICE_BANDS:
+        if price >= low and (high is None or price <= high):
+            return key
+    return ""
+
+
+def product_listing(*, filters: ListingFilters, page: int = 1, page_size: int = 24, user=None) -> ListingPage:
+    """One page of colourway cards with facet counts (see the module docstring)."""
+    products = {row["pk"]: row for row in _candidate_products(filters)}
+    product_ids = list(products)
+    occasion_slugs = dict(Occasion.objects.values_list("pk", "slug"))
+    occasions_of = defaultdict(set)
+    for product_id, occasion_id in Product.occasions.through.objects.filter(product_id__in=product_ids).values_list(
+            "product_id", "occasion_id"):
+        occasions_of[product_id].add(occasion_slugs.get(occasion_id, ""))
+    brands = {row["pk"]: row for row in Brand.objects.values("pk", "slug", "name")}
+    type_slugs = dict(ProductType.objects.values_list("pk", "slug"))
+    my_sizes = {}
+    if filters.my_size and user is not None and user.is_authenticated:
+        profile = SizeProfile.objects.filter(user=user).values_list("sizes", flat=True).first()
+        my_sizes = profile or {}
+
+    sizes_of = defaultdict(set)
+    in_stock_of = defaultdict(set)
+    for colourway_id, size, stock in Variant.objects.filter(product_id__in=product_ids).values_list(
+            "colourway_id", "size", "stock"):
+        sizes_of[colourway_id].add(size)
+        if stock > 0:
+            in_stock_of[colourway_id].add(size)
+
+    cards = []
+    for colourway in Colourway.objects.filter(product_id__in=product_ids).values("pk", "product_id", "name", "slug",
+                                                                                  "hex", "position"):
+        product = products[colourway["product_id"]]
+        my_size = my_sizes.get(type_slugs.get(product["product_type_id"], ""))
+        cards.append({
+            "colourway": colourway, "product": product,
+            "brand_slug": brands.get(product["brand_id"], {}).get("slug", ""),
+            "occasions": occasions_of[product["pk"]],
+            "price_band": _price_band(product["price"]),
+            "colour_slug": colourway["slug"], "colour_name": colourway["name"],
+            "sizes": sizes_of[colourway["pk"]], "sizes_in_stock": in_stock_of[colourway["pk"]],
+            "in_my_size": bool(my_size and my_size in in_stock_of[colourway["pk"]]),
+        })
+
+    facets = _facets(cards, filters, brands, occasion_slugs)
+    matching = [card for card in cards if _card_matches(card, filters)]
+    matching.sort(key=_sort_key(filters))
+    total = len(matching)
+    pages = max(1, -(-total // page_size))
+    page = min(max(1, page), pages)
+    window = matching[(page - 1) * page_size: page * page_size]
+    return ListingPage(cards=_cards(window), total=total, page=page, pages=pages, page_size=page_size,
+                       facets=facets, filters=filters)
+
+
+def _sort_key(filters: ListingFilters):
+    """Ascending key: search relevance first (best first), then the chosen order, then colour position."""
+
+    def key(card):
+        product = card["product"]
+        relevance = -product.get("rank", 0)
+        if filters.sort == "price_asc":
+            primary = product["price"]
+        elif filters.sort == "price_desc":
+            primary = -product["price"]
+        elif filters.sort == "popular":
+            primary = -product["popularity"]
+        elif filters.sort == "rating":
+            primary = -product["rating_average"]
+        else:
+            primary = -product["created_at"].timestamp()
+        return (relevance, primary, str(product["pk"]), card["colourway"]["position"])
+
+    return key
+
+
+def _facets(cards: list[dict], filters: ListingFilters, brands: dict, occasion_slugs: dict) -> dict:
+    def count(skip: str, value_of) -> dict:
+        counts = defaultdict(int)
+        for card in cards:
+            if _card_matches(card, filters, skip=skip):
+                for value in value_of(card):
+                    counts[value] += 1
+        return counts
+
+    brand_names = {row["slug"]: row["name"] for row in brands.values()}
+    occasion_names = dict(Occasion.objects.values_list("slug", "name")) if occasion_slugs else {}
+    brand_counts = count("brands", lambda card: [card["brand_slug"]])
+    occasion_counts = count("occasions", lambda card: card["occasions"])
+    size_counts = count("sizes", lambda card: card["sizes_in_stock"] if filters.in_stock else card["sizes"])
+    colour_counts = count("colours", lambda card: [card["colour_slug"]])
+    colour_labels = {card["colour_slug"]: (card["colour_name"], card["colourway"]["hex"]) for card in cards}
+    price_counts = count("price", lambda card: [card["price_band"]])
+    stock_counts = count("in_stock", lambda card: ["yes"] if card["sizes_in_stock"] else [])
+    my_size_counts = count("my_size", lambda card: ["yes"] if card["in_my_size"] else [])
+
+    def values(counts, labels, selected, order=None):
+        keys = order(counts) if order else sorted(counts, key=lambda key: labels.get(key, key).lower())
+        return [FacetValue(key, labels.get(key, key), counts[key], key in selected) for key in keys if counts[key]]
+
+    return {
+        "brands": values(brand_counts, brand_names, filters.brands),
+        "occasions": values(occasion_counts, occasion_names, filters.occasions),
+        "sizes": values(size_counts, {}, filters.sizes, order=lambda c: sorted(c, key=_size_key)),
+        "colours": values(colour_counts, {k: v[0] for k, v in colour_labels.items()}, filters.colours),
+        "price_bands": values(price_counts, {k: label for k, label, _, _ in PRICE_BANDS}, filters.price_bands,
+                              order=lambda c: [k for k, *_ in PRICE_BANDS if k in c]),
+        "in_stock": [FacetValue("yes", "In stock only", stock_counts.get("yes", 0), filters.in_stock)],
+        "my_size": [FacetValue("yes", "In my size", my_size_counts.get("yes", 0), filters.my_size)],
+    }
+
+
+def _cards(window: list[dict]) -> list[Card]:
+    colourway_ids = [card["colourway"]["pk"] for card in window]
+    product_ids = list({card["product"]["pk"] for card in window})
+    details = {p.pk: p for p in Product.objects.filter(pk__in=product_ids).select_related("brand")}
+    images = {}
+    for image in ProductImage.objects.filter(product_id__in=product_ids).order_by("position"):
+        key = (image.product_id, image.colourway_id)
+        images.setdefault(key, image)
+        images.setdefault((image.product_id, None), image)
+    siblings = defaultdict(list)
+    for row in Colourway.objects.filter(product_id__in=product_ids).values("product_id", "name", "slug", "hex"):
+        siblings[row["product_id"]].append({"name": row["name"], "slug": row["slug"], "hex": row["hex"]})
+    result = []
+    for card in window:
+        product = details[card["product"]["pk"]]
+        colourway = card["colourway"]
+        image = images.get((product.pk, colourway["pk"])) or images.get((product.pk, None))
+        result.append(Card(
+            colourway_id=str(colourway["pk"]), product_id=str(product.pk), name=product.name, slug=product.slug,
+            brand=product.brand.name, colour=colourway["name"], colour_slug=colourway["slug"], hex=colourway["hex"],
+            price=product.price, mrp=product.mrp, discount_percent=product.discount_percent,
+            sizes_in_stock=sorted(card["sizes_in_stock"], key=_size_key),
+            image=(image.thumbnail or image.image) if image else "", image_alt=image.alt_text if image else "",
+            rating_average=product.rating_average, rating_count=product.rating_count,
+            other_colours=[c for c in siblings[product.pk] if c["slug"] != colourway["slug"]],
+        ))
+    return result
+
+
+@dataclass
+class ProductPage:
+    product: Product
+    colourways: list[dict]
+    selected_colour: str
+    size_chart: dict
+    breadcrumbs: list[Category]
+
+
+def product_page(*, slug: str, colour: str = "") -> ProductPage | None:
+    """Everything the product page shows, in a fixed number of queries; None if not found or inactive."""
+    product = (Product.objects.filter(slug=slug, is_active=True)
+               .select_related("brand", "category", "product_type").first())
+    if product is None:
+        return None
+    colourways = list(Colourway.objects.filter(product=product))
+    variants = list(Variant.objects.filter(product=product).order_by("position"))
+    images = list(ProductImage.objects.filter(product=product).order_by("position"))
+    type_sizes = product.product_type.sizes
+    by_colour = []
+    for colourway in colourways:
+        own = [v for v in variants if v.colourway_id == colourway.pk]
+        own.sort(key=lambda v: type_sizes.index(v.size) if v.size in type_sizes else len(type_sizes))
+        gallery = [i for i in images if i.colourway_id == colourway.pk] or [i for i in images if i.colourway_id is None]
+        by_colour.append({
+            "id": str(colourway.pk), "name": colourway.name, "slug": colourway.slug, "hex": colourway.hex,
+            "sizes": [{"variant_id": str(v.pk), "size": v.size, "sku": v.sku, "in_stock": v.stock > 0,
+                       "low_stock": 0 < v.stock <= v.low_stock_threshold} for v in own],
+            "images": [{"image": i.image, "thumbnail": i.thumbnail or i.image, "alt": i.alt_text} for i in gallery],
+        })
+    selected = colour if any(c["slug"] == colour for c in by_colour) else (by_colour[0]["slug"] if by_colour else "")
+    ancestors = product.category.path.split("/")
+    paths = ["/".join(ancestors[: i + 1]) for i in range(len(ancestors))]
+    breadcrumbs = sorted(Category.objects.filter(path__in=paths), key=lambda c: c.depth)
+    return ProductPage(product=product, colourways=by_colour, selected_colour=selected,
+                       size_chart=product.product_type.size_chart, breadcrumbs=breadcrumbs)
+
+
+def category_tree() -> list[dict]:
+    """All active categories as nested dicts, in path order."""
+    nodes = {c.pk: {"id": str(c.pk), "name": c.name, "slug": c.slug, "path": c.path, "children": []}
+             for c in Category.objects.filter(is_active=True).order_by("path")}
+    roots = []
+    for category in Category.objects.filter(is_active=True).values("pk", "parent_id").order_by("path"):
+        node = nodes[category["pk"]]
+        parent = nodes.get(category["parent_id"])
+        (parent["children"] if parent else roots).append(node)
+    return roots
+
+
+def low_stock_variants(*, limit: int = 200) -> list[Variant]:
+    """Variants at or under their low-stock threshold, emptiest first."""
+    from django.db.models import F
+
+    return list(Variant.objects.filter(stock__lte=F("low_stock_threshold"))
+                .select_related("product", "colourway").order_by("stock", "sku")[:limit])
