@@ -91,3 +91,4 @@ def transactional_db(db):
 
 
 from truestyle.testing.browser import browser, page  # noqa: E402,F401  (fixtures)
+from truestyle.testing.celery_worker import celery_worker, celery_worker_process  # noqa: E402,F401  (fixtures)

@@ -3,8 +3,8 @@
 Every staff view is wrapped in `staff_permission_required("<codename>")`
 with a codename from truestyle/accounts/roles.py. Anonymous visitors are sent
 to sign in; signed-in users without the permission get the store's 403 page.
-`STAFF_PAGE_PERMISSIONS` records each URL name's permission so that the role
-matrix test can walk every staff page for every role.
+The wrapper carries the codename as `staff_permission`, so that the role
+matrix test can walk every staff URL for every role.
 """
 
 from __future__ import annotations

@@ -1,11 +1,16 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from storefront import views
+from storefront import catalog_views, views
 
 app_name = "storefront"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("account/sign-in/", auth_views.LoginView.as_view(template_name="accounts/sign_in.html"), name="sign-in"),
-    path("account/sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
+    path("", catalog_views.home, name="home"),
+    path("shop/", catalog_views.shop, name="shop"),
+    path("shop/c/<path:category_path>/", catalog_views.shop_category, name="shop-category"),
+    path("shop/brand/<slug:slug>/", catalog_views.shop_brand, name="shop-brand"),
+    path("shop/occasion/<slug:slug>/", catalog_views.shop_occasion, name="shop-occasion"),
+    path("p/<slug:slug>/", catalog_views.product_detail, name="product"),
+    path("p/<slug:slug>/notify/", catalog_views.product_waitlist_join, name="product-waitlist"),
+    # Account pages: names stay in this namespace (storefront:sign-in, storefront:account, …).
+    path("account/", include("storefront.account_urls")),
 ]

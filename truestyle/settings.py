@@ -270,6 +270,8 @@ SPECTACULAR_SETTINGS = {
 # Entries that cannot reach PostgreSQL wait here and are written later.
 REQUEST_LOG_SPOOL_DIR = Path(os.environ.get("REQUEST_LOG_SPOOL_DIR", VAR_DIR / "request-log-spool"))
 REQUEST_LOG_EXCLUDE_PREFIXES = ("/static/", "/healthz")
+# Addresses or CIDR ranges of proxies whose X-Forwarded-For is believed.
+REQUEST_LOG_TRUSTED_PROXIES = env_list("REQUEST_LOG_TRUSTED_PROXIES", "")
 
 # --- Health --------------------------------------------------------------------
 HEALTH_CHECK_TIMEOUT = float(os.environ.get("HEALTH_CHECK_TIMEOUT", "1.5"))

@@ -32,3 +32,12 @@ CSRF_COOKIE_SECURE = False
 REQUEST_LOG_SPOOL_DIR = VAR_DIR / f"test-request-log-spool-{RUN_ID}"  # noqa: F405
 # Fast hashing in tests; the production hasher is covered where it matters.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# A Celery worker started by the test run (truestyle.testing.celery_worker) must use the databases
+# this run created; pytest-django renames DATABASES[...]["NAME"] in the test process only, so the
+# fixture passes the names it uses to the worker.
+if os.environ.get("TRUESTYLE_TEST_DB_NAMES"):
+    import json
+
+    for _alias, _name in json.loads(os.environ["TRUESTYLE_TEST_DB_NAMES"]).items():
+        DATABASES[_alias]["NAME"] = _name

@@ -29,7 +29,7 @@ def test_staff_sign_in_reaches_the_dashboard(db, live_server, page):
     User.objects.create_superuser("admin@truestyle.local", "a-long-demo-password")
 
     page.goto(live_server.url + "/staff/")
-    page.fill("#id_username", "admin@truestyle.local")
+    page.fill("#id_email", "admin@truestyle.local")
     page.fill("#id_password", "a-long-demo-password")
     page.click("button[type=submit]")
 
@@ -42,8 +42,8 @@ def test_wrong_password_is_refused_with_a_clear_message(db, live_server, page):
     User.objects.create_user("shopper@example.com", "the-right-password")
 
     page.goto(live_server.url + "/account/sign-in/")
-    page.fill("#id_username", "shopper@example.com")
+    page.fill("#id_email", "shopper@example.com")
     page.fill("#id_password", "the-wrong-password")
     page.click("button[type=submit]")
 
-    assert "Please enter a correct email and password" in page.locator(".form-error").inner_text()
+    assert "The email or password is not correct." in page.locator(".form-error").inner_text()

@@ -55,6 +55,7 @@ class ListingFilters:
     price_bands: tuple[str, ...] = ()
     in_stock: bool = False
     my_size: bool = False
+    featured: bool = False
     sort: str = "newest"
 
 
@@ -85,6 +86,7 @@ class FacetValue:
     label: str
     count: int
     selected: bool
+    hex: str = ""  # colours only: the swatch
 
 
 @dataclass
@@ -126,6 +128,8 @@ def _search_rank(row: dict, words: list[str], brand_name: str, category_name: st
 
 def _candidate_products(filters: ListingFilters) -> list[dict]:
     products = Product.objects.filter(is_active=True)
+    if filters.featured:
+        products = products.filter(is_featured=True)
     if filters.category:
         products = products.filter(Q(category__path=filters.category) | Q(category__path__startswith=filters.category + "/"))
     words = _search_words(filters.q)
@@ -262,11 +266,14 @@ def _facets(cards: list[dict], filters: ListingFilters, brands: dict, occasion_s
         keys = order(counts) if order else sorted(counts, key=lambda key: labels.get(key, key).lower())
         return [FacetValue(key, labels.get(key, key), counts[key], key in selected) for key in keys if counts[key]]
 
+    colours = values(colour_counts, {k: v[0] for k, v in colour_labels.items()}, filters.colours)
+    for colour in colours:
+        colour.hex = colour_labels[colour.value][1]
     return {
         "brands": values(brand_counts, brand_names, filters.brands),
         "occasions": values(occasion_counts, occasion_names, filters.occasions),
         "sizes": values(size_counts, {}, filters.sizes, order=lambda c: sorted(c, key=_size_key)),
-        "colours": values(colour_counts, {k: v[0] for k, v in colour_labels.items()}, filters.colours),
+        "colours": colours,
         "price_bands": values(price_counts, {k: label for k, label, _, _ in PRICE_BANDS}, filters.price_bands,
                               order=lambda c: [k for k, *_ in PRICE_BANDS if k in c]),
         "in_stock": [FacetValue("yes", "In stock only", stock_counts.get("yes", 0), filters.in_stock)],

@@ -9,6 +9,7 @@ from django.db import IntegrityError
 from django.utils.text import slugify
 
 from truestyle.auditlog.services import audit_record
+from truestyle.catalog.cache import catalog_cache_bump
 from truestyle.catalog.models import Brand, Category, Colourway, Occasion, Product, ProductType, StockMovement, Variant
 from truestyle.catalog.services.stock import stock_adjust
 from truestyle.core.errors import NotFound, StoreError
@@ -71,6 +72,7 @@ def product_save(*, actor, values: dict, product: Product | None = None) -> Prod
         product.occasions.set([o if isinstance(o, Occasion) else Occasion.objects.get(pk=o) for o in occasions])
     audit_record(actor=actor, action="product.save", object_type="product", object_id=str(product.pk),
                  before=before, after={"name": product.name, "price": str(product.price)})
+    catalog_cache_bump()
     return product
 
 
@@ -111,6 +113,7 @@ def variant_matrix_generate(*, actor, product: Product, colours: list[dict], siz
                                                   sku=sku_for(product, colourway, size), position=size_order[size]))
     audit_record(actor=actor, action="product.variants_generate", object_type="product", object_id=str(product.pk),
                  after={"created": [v.sku for v in created]})
+    catalog_cache_bump()
     return created
 
 
@@ -151,6 +154,7 @@ def variant_grid_update(*, actor, product: Product, rows: list[dict]) -> list[Va
             stock_adjust(variant_id=variant.pk, delta=stock - variant.stock, reason=StockMovement.Reason.CORRECTION,
                          actor_id=str(actor.pk) if actor else "", note="matrix grid")
         updated.append(Variant.objects.get(pk=variant.pk))
+    catalog_cache_bump()
     return updated
 
 

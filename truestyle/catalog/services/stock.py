@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import F
 from django.utils import timezone
 
+from truestyle.catalog.cache import catalog_cache_bump
 from truestyle.catalog.models import BackInStockRequest, StockMovement, Variant
 from truestyle.core.errors import NotFound, StoreError
 from truestyle.core.transactions import on_mongo_commit, run_in_mongo_transaction
@@ -30,6 +31,8 @@ def _apply(*, variant_id, delta: int, reason: str, actor_id: str, note: str, ref
         raise NotEnoughStock("Not enough stock for this change.")
     StockMovement.objects.create(variant_id=variant_id, delta=delta, reason=reason, actor_id=actor_id,
                                  note=note[:300], reference=reference[:64])
+    # After the commit: a page cached between a bump and the commit would keep the old stock.
+    on_mongo_commit(catalog_cache_bump)
     variant = Variant.objects.get(pk=variant_id)
     return variant, variant.stock - delta
 

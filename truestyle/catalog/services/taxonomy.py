@@ -7,6 +7,7 @@ from django.db.models import ProtectedError
 from django.utils.text import slugify
 
 from truestyle.auditlog.services import audit_record
+from truestyle.catalog.cache import catalog_cache_bump
 from truestyle.catalog.models import Brand, Category, Occasion, ProductType
 from truestyle.core.errors import Conflict, NotFound, StoreError
 
@@ -23,6 +24,7 @@ def _unique_save(instance, field: str, message: str):
         instance.save()
     except IntegrityError:
         raise StoreError(message, code="duplicate", fields={field: [message]})
+    catalog_cache_bump()  # names and slugs show in listings
     return instance
 
 
@@ -72,6 +74,7 @@ def category_save(*, actor, values: dict, category: Category | None = None) -> C
             child.path = category.path + child.path[len(old_path):]
             child.depth = child.path.count("/")
             child.save(update_fields=["path", "depth"])
+        catalog_cache_bump()
     audit_record(actor=actor, action="category.save", object_type="category", object_id=str(category.pk),
                  after={"path": category.path})
     return category
@@ -134,4 +137,5 @@ def taxonomy_delete(*, actor, instance) -> None:
         instance.delete()
     except ProtectedError:
         raise Conflict(f"This {label} is still used by products or sub-categories.", code="in_use")
+    catalog_cache_bump()
     audit_record(actor=actor, action=f"{label}.delete", object_type=label, object_id=str(instance.pk))

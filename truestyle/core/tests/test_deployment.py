@@ -24,7 +24,8 @@ BASE_DIR = Path(settings.BASE_DIR)
 COMPOSE_FILE = BASE_DIR / "docker-compose.yml"
 DOCKERFILE = BASE_DIR / "Dockerfile"
 DOCKERIGNORE = BASE_DIR / ".dockerignore"
-STACK_SERVICES = {"mongo", "postgres", "redis", "web", "worker", "beat"}
+LONG_RUNNING_SERVICES = {"mongo", "postgres", "redis", "web", "worker", "beat"}
+STACK_SERVICES = LONG_RUNNING_SERVICES | {"migrate"}
 DOCKER_COMPOSE = shutil.which("docker-compose")
 
 needs_docker_compose = pytest.mark.skipif(
@@ -44,15 +45,21 @@ def _compose_config(compose_file: Path, **env: str) -> subprocess.CompletedProce
                           env=_clean_env(**env), capture_output=True, text=True, timeout=120)
 
 
-def _production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
+def _production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
+    """Production values and nothing else (no TRUESTYLE_LOCAL); an override of None removes a variable.
+
+    The MongoDB port is 1, where nothing listens: the checks must not need a
+    connection. EMAIL_HOST is part of a production configuration: without it
+    mail goes to the console, which Django's deploy check refuses (mail.E001).
+    """
     values = {
         "DJANGO_SETTINGS_MODULE": "truestyle.settings",
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "shop.example.com",
-        "DATABASE_URL": "postgresql://truestyle:secret@db.internal:5432/truestyle",
-        "MONGODB_URI": "mongodb://mongo.internal:27017/?replicaSet=truestyle",
-        "REDIS_URL": "redis://redis.internal:6379/0",
+        "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/truestyle",
+        "MONGODB_URI": "mongodb://127.0.0.1:1/?replicaSet=truestyle",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
         "EMAIL_HOST": "smtp.example.com",
         "TRUESTYLE_VAR_DIR": str(tmp_path / "var"),
     }
@@ -82,7 +89,7 @@ def test_compose_file_has_the_whole_stack_each_service_with_a_healthcheck(compos
     services = compose["services"]
 
     assert STACK_SERVICES <= set(services)
-    for name in STACK_SERVICES:
+    for name in LONG_RUNNING_SERVICES:
         test = services[name].get("healthcheck", {}).get("test")
         assert test and test[0] in {"CMD", "CMD-SHELL"}, f"{name} has no healthcheck"
 
@@ -92,8 +99,7 @@ def test_compose_mongo_is_a_replica_set_that_the_healthcheck_initiates(compose):
 
     command = mongo["command"]
     assert command[command.index("--replSet") + 1] == "truestyle"
-    assert mongo["image"].split(":")[0] == "mongo"
-    assert int(mongo["image"].split(":")[1].split(".")[0]) >= 7
+    assert mongo["image"] == "mongo:8"
     check = " ".join(mongo["healthcheck"]["test"])
     assert "mongosh" in check and "rs.initiate" in check and "isWritablePrimary" in check
 
@@ -132,6 +138,22 @@ def test_compose_app_services_are_wired_to_the_stack_for_production(compose):
         assert environment["DEBUG"] == "0"
         assert environment["ALLOWED_HOSTS"]
         assert len(environment["SECRET_KEY"]) >= 50
+
+
+def test_compose_stack_images_and_a_configurable_https_redirect(compose):
+    services = compose["services"]
+
+    assert services["postgres"]["image"] == "postgres:17"
+    assert services["redis"]["image"] == "redis:7"
+    assert services["web"]["environment"]["SECURE_SSL_REDIRECT"] == "1"
+
+
+@needs_docker_compose
+def test_compose_https_redirect_can_be_turned_off_for_a_plain_http_trial():
+    result = _compose_config(COMPOSE_FILE, SECRET_KEY=secrets.token_urlsafe(64), SECURE_SSL_REDIRECT="0")
+
+    assert result.returncode == 0, result.stderr
+    assert yaml.safe_load(result.stdout)["services"]["web"]["environment"]["SECURE_SSL_REDIRECT"] == "0"
 
 
 def test_compose_data_lives_in_named_volumes(compose):

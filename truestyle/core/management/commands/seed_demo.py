@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from truestyle.accounts.services import demo_administrator_ensure
+from truestyle.catalog.demo import demo_catalogue_load
 
 DEMO_ADMIN_EMAIL = "admin@truestyle.local"
 
@@ -25,7 +26,10 @@ class Command(BaseCommand):
             credentials.parent.mkdir(parents=True, exist_ok=True)
             credentials.write_text(password + "\n")
             credentials.chmod(0o600)
-            self.stdout.write("Loaded the demo data.")
+            self.stdout.write("Created the demo administrator.")
+        made = demo_catalogue_load()
+        if made:
+            self.stdout.write(f"Loaded the demo catalogue: {made} products.")
         self.stdout.write(self.style.SUCCESS(
             f"Staff sign-in: {DEMO_ADMIN_EMAIL} / {password}  (at http://127.0.0.1:8000/staff/)"
         ))
