@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from adminpanel import views
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("customers/<str:user_id>/block/", views.customer_block, name="customer-block"),
     path("customers/<str:user_id>/unblock/", views.customer_unblock, name="customer-unblock"),
     path("customers/<str:user_id>/roles/", views.customer_roles, name="customer-roles"),
+    path("catalogue/", include("adminpanel.catalog.urls")),
 ]

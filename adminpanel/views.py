@@ -24,6 +24,10 @@ CUSTOMERS_PER_PAGE = 25
 STAFF_NAV = [
     ("dashboard", "Dashboard", "view_staff_area", "dashboard"),
     ("customers", "Customers", "view_customers", "customer"),
+    ("products", "Products", "manage_catalogue", "product"),
+    ("taxonomy", "Brands & categories", "manage_catalogue", "taxonomy"),
+    ("stock", "Stock", "adjust_stock", "stock"),
+    ("catalog-transfer", "Import / export", "manage_catalogue", "catalog-transfer"),
 ]
 
 

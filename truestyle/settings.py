@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "truestyle.core",
     "truestyle.accounts",
     "truestyle.catalog",
+    "truestyle.shopping",
+    "truestyle.promotions",
+    "truestyle.orders",
+    "truestyle.payments",
     # PostgreSQL apps (see truestyle.core.db_router.SQL_APPS).
     "truestyle.auditlog",
     "truestyle.contact",

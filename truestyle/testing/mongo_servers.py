@@ -45,8 +45,10 @@ def running_server(server_factory) -> Iterator[int]:
 
 
 @contextlib.contextmanager
-def embedded_server(*, data_dir: Path | None = None, gate: TransactionGate | None = None) -> Iterator[int]:
-    with running_server(lambda: EmbeddedMongoServer(data_dir=data_dir, gate=gate)) as port:
+def embedded_server(*, data_dir: Path | None = None, gate: TransactionGate | None = None,
+                    busy_timeout_ms: int = 5000) -> Iterator[int]:
+    with running_server(lambda: EmbeddedMongoServer(data_dir=data_dir, gate=gate,
+                                                    busy_timeout_ms=busy_timeout_ms)) as port:
         yield port
 
 

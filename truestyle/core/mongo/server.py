@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mongoeco.engines.sqlite import SQLiteEngine
+from mongoeco.wire._executor_support import build_error_document
 from mongoeco.wire.executor import WireCommandExecutor
 from mongoeco.wire.protocol import OP_MSG, decode_op_msg, encode_op_msg_response
 from mongoeco.wire.proxy import AsyncMongoEcoProxyServer
@@ -32,6 +33,14 @@ IDLE_CHECK_SECONDS = 5.0
 
 WRITE_COMMANDS = frozenset({"insert", "update", "delete", "findAndModify"})
 
+# SQLite answers "database is locked" when two of mongoeco's own connections
+# (the main one, a dedicated reader, the change-outbox one) collide, sometimes
+# at once, without waiting for its busy timeout (a read snapshot that cannot
+# be upgraded to a write). SQLite rolled the statement back, so the command
+# can run again; MongoDB itself would simply have waited.
+SQLITE_BUSY_MESSAGE = "database is locked"
+BUSY_RETRY_DELAYS = (0.02, 0.05, 0.1, 0.2, 0.4, 0.8, 1.6)
+
 
 def transaction_key(body: dict) -> tuple[bytes, str] | None:
     """(session, transaction number) of a command that belongs to a multi-document transaction."""
@@ -40,6 +49,10 @@ def transaction_key(body: dict) -> tuple[bytes, str] | None:
     key = session_key(body)
     # txnNumber arrives as mongoeco's own Int64 wrapper: compare its text form.
     return (key, str(body["txnNumber"])) if key is not None else None
+
+
+def is_sqlite_busy(result: dict) -> bool:
+    return not result.get("ok") and SQLITE_BUSY_MESSAGE in str(result.get("errmsg", ""))
 
 
 def no_such_transaction_error() -> dict:
@@ -83,7 +96,18 @@ class CompatibleCommandExecutor(WireCommandExecutor):
             if context.command_name == "abortTransaction":
                 return {"ok": 1.0}
             return no_such_transaction_error()
-        result = await super().execute_prepared(context)
+        result = await self._execute_once(context)
+        if is_sqlite_busy(result):
+            if transaction is None:
+                result = await self._retry_while_busy(context, result)
+            else:
+                # Inside a transaction the earlier writes may be gone with the
+                # rolled-back statement: abort it and let the client run it
+                # again, as MongoDB asks it to after a write conflict.
+                await self._abort(context.raw_body, context.connection)
+                self.aborted_transactions.remember(transaction)
+                return {**result, "code": 112, "codeName": "WriteConflict",
+                        "errorLabels": ["TransientTransactionError"]}
         if transaction is not None and context.command_name == "abortTransaction":
             self.aborted_transactions.remember(transaction)
         if (transaction is not None and context.command_name in WRITE_COMMANDS
@@ -94,6 +118,23 @@ class CompatibleCommandExecutor(WireCommandExecutor):
             self.aborted_transactions.remember(transaction)
         if context.command_name in {"hello", "isMaster", "ismaster"} and result.get("ok"):
             result = {**result, **replica_set_hello_fields(replica_set=self.replica_set, address=self.advertised_address)}
+        return result
+
+    async def _execute_once(self, context) -> dict:
+        try:
+            return await super().execute_prepared(context)
+        except Exception as error:
+            if SQLITE_BUSY_MESSAGE not in str(error):
+                raise
+            return build_error_document(error)
+
+    async def _retry_while_busy(self, context, result: dict) -> dict:
+        for delay in BUSY_RETRY_DELAYS:
+            logger.info("embedded MongoDB: %s busy, running it again in %ss", context.command_name, delay)
+            await asyncio.sleep(delay)
+            result = await self._execute_once(context)
+            if not is_sqlite_busy(result):
+                return result
         return result
 
     async def _abort(self, body: dict, connection) -> None:
@@ -124,6 +165,19 @@ class CompatibleCommandExecutor(WireCommandExecutor):
         await self.gate.release(key)
 
 
+class StoreSQLiteEngine(SQLiteEngine):
+    """mongoeco's SQLite engine with a busy timeout we choose (Python's default is 5 s)."""
+
+    def __init__(self, path: str, *, busy_timeout_ms: int = 5000) -> None:
+        self.busy_timeout_ms = busy_timeout_ms
+        super().__init__(path)
+
+    def _create_sqlite_connection(self):
+        connection = super()._create_sqlite_connection()
+        connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+        return connection
+
+
 class EmbeddedMongoServer(AsyncMongoEcoProxyServer):
     def __init__(
         self,
@@ -134,13 +188,14 @@ class EmbeddedMongoServer(AsyncMongoEcoProxyServer):
         replica_set: str = DEFAULT_REPLICA_SET,
         advertise_host: str | None = None,
         gate: TransactionGate | None = None,
+        busy_timeout_ms: int = 5000,
     ) -> None:
         if data_dir is None:
             path = ":memory:"
         else:
             data_dir.mkdir(parents=True, exist_ok=True)
             path = str(data_dir / DATABASE_FILE)
-        super().__init__(engine=SQLiteEngine(path), host=host, port=port)
+        super().__init__(engine=StoreSQLiteEngine(path, busy_timeout_ms=busy_timeout_ms), host=host, port=port)
         self._advertise_host = advertise_host or host
         self._executor = CompatibleCommandExecutor(
             self._client,
