@@ -65,3 +65,34 @@ def test_the_demo_catalogue_is_consistent(db):
         ledger = sum(StockMovement.objects.filter(variant=variant).values_list("delta", flat=True))
         assert ledger == variant.stock
     assert demo_catalogue_load(products=12) == 0  # loaded once
+
+
+def test_an_interrupted_demo_load_leaves_whole_products_and_resumes_to_the_same_catalogue(db, monkeypatch):
+    from truestyle.catalog import demo
+
+    real_create = demo.Colourway.objects.create
+    calls = {"n": 0}
+
+    def failing_create(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 6:
+            raise KeyboardInterrupt  # the shopper pressed Ctrl-C during the first `make run`
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(demo.Colourway.objects, "create", failing_create)
+    with pytest.raises(KeyboardInterrupt):
+        demo_catalogue_load(products=12, with_images=False)
+    monkeypatch.undo()
+    partial = Product.objects.count()
+
+    assert 0 < partial < 12
+    assert all(p.colourways.exists() and p.variants.exists() for p in Product.objects.all())
+
+    made = demo_catalogue_load(products=12, with_images=False)
+
+    assert made == 12 - partial
+    assert Product.objects.count() == 12
+    assert sorted(int(slug.rsplit("-", 1)[1]) for slug in Product.objects.values_list("slug", flat=True)) == \
+        list(range(1, 13))
+    for variant in Variant.objects.all():
+        assert sum(StockMovement.objects.filter(variant=variant).values_list("delta", flat=True)) == variant.stock

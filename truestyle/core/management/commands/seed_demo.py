@@ -27,9 +27,14 @@ class Command(BaseCommand):
             credentials.write_text(password + "\n")
             credentials.chmod(0o600)
             self.stdout.write("Created the demo administrator.")
-        made = demo_catalogue_load()
+        made = demo_catalogue_load(progress=self._progress)
         if made:
             self.stdout.write(f"Loaded the demo catalogue: {made} products.")
         self.stdout.write(self.style.SUCCESS(
             f"Staff sign-in: {DEMO_ADMIN_EMAIL} / {password}  (at http://127.0.0.1:8000/staff/)"
         ))
+
+    def _progress(self, done: int, total: int) -> None:
+        if done == 1 or done % 8 == 0 or done == total:
+            self.stdout.write(f"Loading the demo catalogue: {done}/{total} products")
+            self.stdout.flush()
