@@ -1,6 +1,7 @@
 """Settings for the test suite: the real settings, pointed at real test services."""
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("TRUESTYLE_LOCAL", "1")
 
@@ -29,7 +30,7 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
-REQUEST_LOG_SPOOL_DIR = VAR_DIR / f"test-request-log-spool-{RUN_ID}"  # noqa: F405
+REQUEST_LOG_SPOOL_DIR = Path(os.environ["TRUESTYLE_TEST_RUN_DIR"]) / "request-log-spool"
 # Fast hashing in tests; the production hasher is covered where it matters.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -92,6 +92,8 @@ def ensure_test_services() -> None:
     os.environ.setdefault("TRUESTYLE_TEST_RUN_ID", f"{os.getpid()}")
     run_dir = Path(tempfile.mkdtemp(prefix="truestyle-test-"))
     _cleanups.append(lambda: shutil.rmtree(run_dir, ignore_errors=True))
+    # Scratch files of this run (the request-log spool, …) go here and go away with it.
+    os.environ["TRUESTYLE_TEST_RUN_DIR"] = str(run_dir)
     atexit.register(_stop_all)
     if not os.environ.get("DATABASE_URL"):
         if port_is_open("127.0.0.1", 5432):
