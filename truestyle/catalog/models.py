@@ -217,3 +217,71 @@ class SizeProfile(models.Model):
 
     class Meta:
         db_table = "size_profiles"
+
+
+class CatalogImport(models.Model):
+    """One CSV import of products and variants, run by a Celery task (services/csv_transfer.py).
+
+    The task writes its progress here as it goes, so the staff page can poll it; the file itself
+    stays in GridFS (`file`). `report` is the validation report: [{"row", "column", "message"}].
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to start"
+        VALIDATING = "validating", "Checking every row"
+        IMPORTING = "importing", "Importing"
+        INVALID = "invalid", "Refused: nothing was imported"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Stopped by an error"
+
+    # The allowed moves, declared once; csv_transfer._status_move performs every one of them.
+    TRANSITIONS = {
+        Status.PENDING: {Status.VALIDATING, Status.FAILED},
+        Status.VALIDATING: {Status.IMPORTING, Status.INVALID, Status.FAILED},
+        Status.IMPORTING: {Status.DONE, Status.FAILED},
+        Status.INVALID: set(),
+        Status.DONE: set(),
+        Status.FAILED: set(),
+    }
+    RUNNING = (Status.PENDING, Status.VALIDATING, Status.IMPORTING)
+
+    actor_id = models.CharField(max_length=24, blank=True)
+    actor_email = models.CharField(max_length=254, blank=True)
+    # Shown to staff only, to tell their uploads apart; the stored name is GridFS's own.
+    filename = models.CharField(max_length=100, blank=True)
+    file = models.CharField(max_length=100)
+    size_bytes = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField(default=0)
+    # Rows handled in the current phase (checking, then importing): the progress bar's numerator.
+    processed_rows = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    products_created = models.PositiveIntegerField(default=0)
+    products_updated = models.PositiveIntegerField(default=0)
+    variants_created = models.PositiveIntegerField(default=0)
+    variants_updated = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "catalog_imports"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Import {self.pk} ({self.status})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def progress_percent(self) -> int:
+        """Checking every row is the first half of the bar, importing the second; a finished job is 100."""
+        if not self.is_running:
+            return 100
+        if self.status == self.Status.PENDING or not self.total_rows:
+            return 0
+        share = min(self.processed_rows, self.total_rows) * 50 // self.total_rows
+        return share if self.status == self.Status.VALIDATING else 50 + share

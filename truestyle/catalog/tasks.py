@@ -16,3 +16,12 @@ def product_image_thumbnail_make(image_id: str) -> str:
     from truestyle.catalog.services.images import product_image_thumbnail_make as make
 
     return make(image_id=image_id)
+
+
+# No automatic retry: the job records its own failure, and a second delivery finds it claimed and does nothing.
+@shared_task
+def catalog_import_run(import_id: str) -> str:
+    """Check and import an uploaded catalogue CSV; returns the job's final status."""
+    from truestyle.catalog.services.csv_transfer import catalog_import_run as run
+
+    return run(import_id=import_id).status

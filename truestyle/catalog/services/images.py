@@ -95,3 +95,49 @@ def product_image_thumbnail_make(*, image_id) -> str:
     if previous and previous != name:
         default_storage.delete(previous)
     return name
+
+
+MAX_IMAGES_PER_UPLOAD = 12
+
+
+def product_images_add(*, actor, product: Product, uploads: list, alt_text: str,
+                       colourway: Colourway | None = None) -> list[ProductImage]:
+    """Add several uploads at once, all or none, in the order given.
+
+    Every file is fully checked (decoded) before any is stored, so one bad file in a batch stores
+    nothing, and the refusal names each bad file. Should a file still fail while being stored, the
+    ones stored before it are removed again.
+    """
+    errors: dict[str, list[str]] = {}
+    if not uploads:
+        errors["images"] = ["Choose one or more images."]
+    elif len(uploads) > MAX_IMAGES_PER_UPLOAD:
+        errors["images"] = [f"Upload at most {MAX_IMAGES_PER_UPLOAD} images at a time."]
+    if not (alt_text or "").strip():
+        errors["alt_text"] = ["Describe the image for people who cannot see it."]
+    if colourway is not None and colourway.product_id != product.pk:
+        errors["colourway"] = ["Choose a colour of this product."]
+    if errors:
+        raise StoreError("Some fields are not valid.", code="invalid", fields=errors)
+    refused = []
+    for upload in uploads:
+        try:
+            normalize_image(upload)
+        except ValidationError as error:
+            refused.append(f"{getattr(upload, 'name', '') or 'A file'}: {error.messages[0]}")
+        finally:
+            if hasattr(upload, "seek"):
+                upload.seek(0)
+    if refused:
+        raise StoreError("Some files are not images the store accepts; nothing was uploaded.", code="invalid_image",
+                         fields={"images": refused})
+    added: list[ProductImage] = []
+    try:
+        for upload in uploads:
+            added.append(product_image_add(actor=actor, product=product, upload=upload, alt_text=alt_text,
+                                           colourway=colourway))
+    except StoreError:
+        for image in added:
+            product_image_delete(actor=actor, product=product, image_id=image.pk)
+        raise
+    return added
