@@ -11,4 +11,5 @@ urlpatterns = [
     path("customers/<str:user_id>/unblock/", views.customer_unblock, name="customer-unblock"),
     path("customers/<str:user_id>/roles/", views.customer_roles, name="customer-roles"),
     path("catalogue/", include("adminpanel.catalog.urls")),
+    path("coupons/", include("adminpanel.coupon_urls")),
 ]

@@ -28,6 +28,7 @@ STAFF_NAV = [
     ("taxonomy", "Brands & categories", "manage_catalogue", "taxonomy"),
     ("stock", "Stock", "adjust_stock", "stock"),
     ("catalog-transfer", "Import / export", "manage_catalogue", "catalog-transfer"),
+    ("coupons", "Coupons", "manage_coupons", "coupon"),
 ]
 
 

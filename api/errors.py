@@ -12,6 +12,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from api.serializers import UNKNOWN_FIELD
 from truestyle.core.errors import StoreError, Throttled, error_body
 
 _DEFAULT_CODES = {
@@ -46,6 +47,14 @@ def _flatten_fields(detail) -> dict[str, list[str]]:
     return fields
 
 
+def _leaf_codes(detail) -> set[str]:
+    if isinstance(detail, dict):
+        return set().union(*(_leaf_codes(item) for item in detail.values()))
+    if isinstance(detail, list):
+        return set().union(*(_leaf_codes(item) for item in detail))
+    return {getattr(detail, "code", None) or ""}
+
+
 def _first_code(detail, fallback: str) -> str:
     codes = detail if not isinstance(detail, exceptions.ErrorDetail) else detail.code
     while isinstance(codes, (dict, list)):
@@ -76,7 +85,8 @@ def api_exception_handler(exc, context):
 
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten_fields(exc.detail)
-        code = "invalid"
+        # A field the serializer does not know is a client bug worth its own code, whatever else failed.
+        code = UNKNOWN_FIELD if UNKNOWN_FIELD in _leaf_codes(exc.detail) else "invalid"
         message = "Some fields are not valid." if fields.keys() - {"non_field_errors"} else (
             fields.get("non_field_errors", ["The request is not valid."])[0]
         )

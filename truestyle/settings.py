@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # /api/ only: refuses "$"-operator and dotted keys before any API view (api/middleware.py).
+    "api.middleware.ApiInputGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -199,6 +201,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
 CELERY_BEAT_SCHEDULE = {
     "flush-request-log-spool": {"task": "truestyle.auditlog.tasks.request_log_flush_spool", "schedule": 60.0},
+    # Hourly: a price cut reaches opted-in wishlists the same day; each drop is emailed once.
+    "wishlist-price-drop-notify": {"task": "truestyle.shopping.tasks.wishlist_price_drop_notify", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = "Asia/Kolkata"
 
@@ -213,6 +217,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Installed from the npm registry by `make` (npm ci); never a CDN.
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    # Drag-to-reorder of product images on the staff pages (Sortable.min.js sits at the package root).
+    ("vendor/sortablejs", BASE_DIR / "node_modules" / "sortablejs"),
 ]
 MEDIA_URL = "/files/"
 IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("IMAGE_UPLOAD_MAX_BYTES", 8 * 1024 * 1024))
@@ -252,7 +258,8 @@ STORE_CURRENCY = "INR"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.StoreJWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Documents every operation's error responses from its view (api/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "api.schema.StoreAutoSchema",
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -304,3 +311,35 @@ LOGGING = {
 }
 
 STORE_NAME = "TrueStyle"
+
+# --- Orders, payments and invoices ----------------------------------------------
+# Shipping fees in INR; standard shipping is free from ORDER_FREE_SHIPPING_FROM (items subtotal).
+ORDER_SHIPPING_FEES = {"standard": "79.00", "express": "149.00"}
+ORDER_FREE_SHIPPING_FROM = "999.00"
+# Cash on delivery: PIN codes starting with one of these digits, except the listed ones, and only
+# for order totals below ORDER_COD_MAX_TOTAL.
+ORDER_COD_PIN_PREFIXES = tuple(env_list("ORDER_COD_PIN_PREFIXES", "1,2,3,4,5,6,7,8"))
+ORDER_COD_EXCLUDED_PINS = frozenset(env_list("ORDER_COD_EXCLUDED_PINS", "744101,737101,194101"))
+ORDER_COD_MAX_TOTAL = "10000.00"
+# Unpaid online (UPI, card) orders are cancelled after this many seconds, returning stock and coupon.
+ORDER_PAYMENT_TIMEOUT = int(os.environ.get("ORDER_PAYMENT_TIMEOUT", str(30 * 60)))
+CELERY_BEAT_SCHEDULE["orders-expire-unpaid"] = {"task": "truestyle.orders.tasks.orders_expire_unpaid", "schedule": 60.0}
+# The sandbox provider approves payments with a click, so it exists only where that is harmless:
+# local runs and tests, or where explicitly switched on (a staging site).
+PAYMENT_SANDBOX_ENABLED = env_bool("PAYMENT_SANDBOX_ENABLED", DEBUG or env_bool("TRUESTYLE_LOCAL", False))
+# Payment gateways by name: adding a provider is one class and one line here.
+PAYMENT_GATEWAYS = {"sandbox": "truestyle.payments.gateways.sandbox.SandboxGateway"} if PAYMENT_SANDBOX_ENABLED else {}
+PAYMENT_DEFAULT_GATEWAY = os.environ.get("PAYMENT_DEFAULT_GATEWAY", "sandbox")
+# The sandbox "provider" and the store share this HMAC key; by default derived from SECRET_KEY
+# (one-way, so knowing it reveals nothing of SECRET_KEY).
+PAYMENT_SANDBOX_SECRET = os.environ.get(
+    "PAYMENT_SANDBOX_SECRET", __import__("hashlib").sha256(f"payment-sandbox:{SECRET_KEY}".encode()).hexdigest())
+# Callbacks older than this (by their timestamp) are refused as stale.
+PAYMENT_CALLBACK_MAX_AGE = int(os.environ.get("PAYMENT_CALLBACK_MAX_AGE", str(24 * 3600)))
+# Invoices: the seller as printed on every tax invoice.
+INVOICE_SELLER = {
+    "name": os.environ.get("INVOICE_SELLER_NAME", "TrueStyle Retail Pvt Ltd"),
+    "gstin": os.environ.get("INVOICE_SELLER_GSTIN", "29ABCDE1234F1Z5"),
+    "address": os.environ.get("INVOICE_SELLER_ADDRESS", "12 MG Road, Bengaluru, Karnataka 560001"),
+}
+INVOICE_PREFIX = "TS"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("files/<str:file_id>", serve_file, name="file"),
     path("api/v1/", include("api.urls")),
     path("staff/", include("adminpanel.urls")),
+    path("payments/", include("truestyle.payments.urls")),
     path("", include("storefront.urls")),
 ]
 

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.accounts import serializers as s
-from api.serializers import ErrorSerializer
+from api.serializers import ErrorSerializer, refuse_body
 from truestyle.accounts import selectors, services
 from truestyle.accounts.services.tokens import FAMILY_CLAIM
 
@@ -224,6 +224,7 @@ class AddressDetailView(APIView):
     @extend_schema(summary="Delete an address", responses={204: None, 404: ErrorSerializer, **_errors(401)},
                    tags=["me"])
     def delete(self, request, address_id):
+        refuse_body(request)
         services.address_delete(user=request.user, address_id=address_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -234,6 +235,7 @@ class AddressDefaultView(APIView):
     @extend_schema(summary="Make an address the default for shipping", request=None,
                    responses={200: s.AddressOutput, 404: ErrorSerializer, **_errors(401)}, tags=["me"])
     def post(self, request, address_id):
+        refuse_body(request)
         return Response(_address(services.address_set_default(user=request.user, address_id=address_id)))
 
 
@@ -254,6 +256,7 @@ class SessionDetailView(APIView):
     @extend_schema(summary="Sign out one browser or device", responses={204: None, 404: ErrorSerializer,
                                                                          **_errors(401)}, tags=["me"])
     def delete(self, request, session_id):
+        refuse_body(request)
         services.session_end(user=request.user, session_id=session_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -264,5 +267,6 @@ class SignOutEverywhereView(APIView):
     @extend_schema(summary="Sign out every browser and device, this one included", request=None,
                    responses={204: None, **_errors(401)}, tags=["me"])
     def post(self, request):
+        refuse_body(request)
         services.sessions_end_all(user=request.user, reason="signed_out_everywhere")
         return Response(status=status.HTTP_204_NO_CONTENT)

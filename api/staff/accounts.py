@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from api.accounts.serializers import UserOutput
 from api.accounts.views import ERRORS, client_ip
 from api.permissions import staff_permission
-from api.serializers import ErrorSerializer, PlainCharField, StrictSerializer
+from api.serializers import ErrorSerializer, PlainCharField, StrictSerializer, refuse_body
 from truestyle.accounts import selectors, services
 from truestyle.accounts.roles import ROLE_PERMISSIONS
 from truestyle.accounts.services.roles import user_roles
@@ -91,6 +91,7 @@ class CustomerUnblockView(APIView):
     @extend_schema(summary="Unblock a customer (staff)", request=None,
                    responses={200: StaffCustomerOutput, 404: ErrorSerializer}, tags=["staff"])
     def post(self, request, user_id):
+        refuse_body(request)
         return Response(_customer(services.user_unblock(actor=request.user, user=_target(user_id),
                                                         ip=client_ip(request))))
 

@@ -43,7 +43,9 @@ def test_operator_shaped_values_are_refused(api, shopper):
     response = api.post("/api/v1/auth/token", {"email": {"$ne": ""}, "password": {"$gt": ""}}, format="json")
 
     assert response.status_code == 400
-    assert set(response.json()["error"]["fields"]) == {"email", "password"}
+    assert response.json()["error"]["code"] == "invalid_input"
+    assert response.json()["error"]["fields"] == {"email.$ne": ["Keys may not contain '$' or '.'."],
+                                                  "password.$gt": ["Keys may not contain '$' or '.'."]}
 
 
 def test_wrong_password_is_401_json(api, shopper):
@@ -61,7 +63,8 @@ def test_burst_of_failures_locks_the_account_even_for_the_right_password(api, sh
 
     assert codes == [401] * 5
     assert locked.status_code == 429
-    assert locked.json()["error"]["code"] == "throttled"
+    assert locked.json() == {"error": {"code": "throttled", "fields": {},
+                                       "message": "Too many sign-in attempts. Please wait and try again."}}
     assert 0 < int(locked["Retry-After"]) <= 300
 
 

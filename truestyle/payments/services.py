@@ -1,0 +1,217 @@
+"""Payments: records, gateway hand-off, callbacks (signed, never replayed, never out of order), refunds.
+
+Every word exchanged with a gateway and every status change is written to PaymentLog, including
+callbacks that are refused, so that a dispute can be followed end to end.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.db import IntegrityError
+from django.utils import timezone
+
+from truestyle.core.errors import NotFound, StoreError
+from truestyle.core.transactions import on_mongo_commit, run_in_mongo_transaction
+from truestyle.payments.gateways import CallbackRejected, gateway_get
+from truestyle.payments.models import Payment, PaymentLog, PaymentStatus, ProcessedCallback, Refund
+
+logger = logging.getLogger(__name__)
+
+P = PaymentStatus
+# What a gateway callback may move a payment to. "paid" and "refunded" are final for callbacks:
+# a late "pending" or "failed" never undoes a payment.
+CALLBACK_MOVES: dict[str, frozenset[str]] = {
+    P.CREATED: frozenset({P.PENDING, P.PAID, P.FAILED}),
+    P.PENDING: frozenset({P.PAID, P.FAILED}),
+    P.FAILED: frozenset({P.PAID}),
+    P.PAID: frozenset(),
+    P.REFUNDED: frozenset(),
+}
+COD_GATEWAY = "cod"
+
+
+def _log(*, payment: Payment | None, gateway: str, kind: str, outcome: str = "", event_id: str = "",
+         from_status: str = "", to_status: str = "", payload: dict | None = None) -> PaymentLog:
+    return PaymentLog.objects.create(payment=payment, gateway=gateway, kind=kind, outcome=outcome, event_id=event_id,
+                                     from_status=from_status, to_status=to_status, payload=payload or {})
+
+
+def _move(payment: Payment, to: str, *, note: str, **fields) -> bool:
+    """Conditional status change (only from the status we read) with its log row; False if it lost a race."""
+    now = timezone.now()
+    extra = {"paid_at": now} if to == P.PAID else {}
+    updated = Payment.objects.filter(pk=payment.pk, status=payment.status).update(
+        status=to, updated_at=now, **extra, **fields)
+    if updated != 1:
+        return False
+    _log(payment=payment, gateway=payment.gateway, kind=PaymentLog.Kind.STATUS, outcome=note,
+         from_status=payment.status, to_status=to)
+    payment.status = to
+    return True
+
+
+def payment_record_create(*, order) -> Payment:
+    """Inside order placement's transaction: the order's payment, awaiting cash (COD) or the gateway."""
+    cod = order.payment_method == "cod"
+    payment = Payment.objects.create(
+        order=order, method=order.payment_method, amount=order.total, currency=order.currency,
+        status=P.PENDING if cod else P.CREATED,
+        gateway=COD_GATEWAY if cod else settings.PAYMENT_DEFAULT_GATEWAY,
+        gateway_reference=f"pay_{uuid.uuid4().hex[:24]}",
+    )
+    _log(payment=payment, gateway=payment.gateway, kind=PaymentLog.Kind.STATUS, outcome="created",
+         to_status=payment.status, payload={"order": order.number, "amount": str(order.total)})
+    return payment
+
+
+def payment_start(*, order, return_url: str = "") -> str:
+    """Hand an unpaid online order's payment to its gateway; returns the hosted page URL to redirect to."""
+    if order.status != "pending_payment":
+        raise StoreError("This order is not awaiting payment.", code="not_awaiting_payment", status=409)
+    payment = Payment.objects.filter(order=order).exclude(gateway=COD_GATEWAY).order_by("-created_at").first()
+    if payment is None or payment.status not in (P.CREATED, P.PENDING, P.FAILED):
+        raise StoreError("This order is not awaiting payment.", code="not_awaiting_payment", status=409)
+    gateway = gateway_get(payment.gateway)
+    url = gateway.create_payment(payment=payment, return_url=return_url)
+    _log(payment=payment, gateway=payment.gateway, kind=PaymentLog.Kind.REQUEST, outcome="redirect",
+         payload={"reference": payment.gateway_reference, "amount": str(payment.amount), "redirect_url": url})
+    return url
+
+
+def payment_callback_receive(*, gateway_name: str, body: bytes, signature: str) -> tuple[str, Payment | None]:
+    """Verify and apply one gateway callback. Returns (outcome, payment).
+
+    Outcomes: "applied" (status moved), "unchanged" (same status again, newer sequence), and the
+    refusals that change nothing but the log: "forged_signature", "malformed", "stale",
+    "unknown_reference", "replay" (event id seen before), "out_of_order" (sequence not newer than
+    the last applied) and "regression" (e.g. "pending" after "paid").
+    """
+    gateway = gateway_get(gateway_name)
+    text = body.decode("utf-8", errors="replace")[:4000]
+    try:
+        event = gateway.verify_callback(body=body, signature=signature)
+    except CallbackRejected as refusal:
+        _log(payment=None, gateway=gateway_name, kind=PaymentLog.Kind.CALLBACK, outcome=refusal.code,
+             payload={"body": text, "signature": (signature or "")[:128]})
+        return refusal.code, None
+
+    age = timezone.now().timestamp() - event.timestamp
+    payment = Payment.objects.filter(gateway=gateway_name, gateway_reference=event.reference).first()
+    if payment is None or age > settings.PAYMENT_CALLBACK_MAX_AGE:
+        outcome = "unknown_reference" if payment is None else "stale"
+        _log(payment=payment, gateway=gateway_name, kind=PaymentLog.Kind.CALLBACK, outcome=outcome,
+             event_id=event.event_id, payload=event.payload)
+        return outcome, payment
+
+    from truestyle.orders.services.invoices import invoice_counter_ensure
+
+    invoice_counter_ensure()
+    try:
+        outcome = run_in_mongo_transaction(lambda: _callback_apply(payment.pk, gateway_name, event), attempts=8)
+    except IntegrityError:
+        # Another delivery of the same event committed first (unique event id): a replay.
+        outcome = "replay"
+    if outcome not in ("applied", "unchanged"):
+        _log(payment=payment, gateway=gateway_name, kind=PaymentLog.Kind.CALLBACK, outcome=outcome,
+             event_id=event.event_id, payload=event.payload)
+    payment.refresh_from_db()
+    return outcome, payment
+
+
+def _callback_apply(payment_id, gateway_name: str, event) -> str:
+    payment = Payment.objects.select_related("order").get(pk=payment_id)
+    if ProcessedCallback.objects.filter(gateway=gateway_name, event_id=event.event_id).exists():
+        return "replay"
+    if event.sequence <= payment.last_sequence:
+        return "out_of_order"
+    if event.status != payment.status and event.status not in CALLBACK_MOVES[payment.status]:
+        return "regression"
+    # Conditional on the sequence: of two callbacks racing, only the newer one can pass.
+    if Payment.objects.filter(pk=payment.pk, last_sequence__lt=event.sequence).update(last_sequence=event.sequence) != 1:
+        return "out_of_order"
+    ProcessedCallback.objects.create(gateway=gateway_name, event_id=event.event_id)
+    outcome = "unchanged" if event.status == payment.status else "applied"
+    _log(payment=payment, gateway=gateway_name, kind=PaymentLog.Kind.CALLBACK, outcome=outcome,
+         event_id=event.event_id, from_status=payment.status, to_status=event.status, payload=event.payload)
+    if outcome == "unchanged":
+        return outcome
+    _move(payment, event.status, note=f"callback {event.event_id}")
+    if event.status == P.PAID:
+        _order_paid(payment)
+    return "applied"
+
+
+def _order_paid(payment: Payment) -> None:
+    from truestyle.orders.services import order_transition
+
+    order = payment.order
+    if order.status == "pending_payment":
+        order_transition(order=order, to="placed", actor=None, note=f"Paid ({payment.method}, {payment.gateway_reference})")
+    elif order.status == "cancelled":
+        # Money arrived for an order that expired meanwhile: give it back.
+        payment_refund_request(order=order, reason="Paid after the order was cancelled.")
+
+
+def payment_refund_request(*, order, reason: str) -> Refund | None:
+    """Inside a transaction: record a full refund of the order's paid payment; the gateway is asked on commit.
+
+    Returns None when nothing was paid (COD before delivery, unpaid online orders).
+    """
+    payment = Payment.objects.filter(order=order, status=P.PAID).first()
+    if payment is None:
+        return None
+    refund = Refund.objects.create(payment=payment, amount=payment.amount, reason=reason[:300])
+    _log(payment=payment, gateway=payment.gateway, kind=PaymentLog.Kind.REFUND, outcome="requested",
+         payload={"refund": str(refund.pk), "amount": str(refund.amount), "reason": reason[:300]})
+
+    def enqueue():
+        from truestyle.payments.tasks import payment_refund_process_task
+
+        payment_refund_process_task.delay(str(refund.pk))
+
+    on_mongo_commit(enqueue)
+    return refund
+
+
+def payment_refund_process(*, refund_id) -> Refund:
+    """Ask the gateway for a requested refund (outside any transaction), then record the result."""
+    refund = Refund.objects.select_related("payment").filter(pk=refund_id).first()
+    if refund is None:
+        raise NotFound("That refund does not exist.", code="refund_not_found")
+    if refund.status != Refund.Status.REQUESTED:
+        return refund
+    payment = refund.payment
+    if payment.gateway == COD_GATEWAY:
+        reference = f"cash_{uuid.uuid4().hex[:12]}"  # cash collected on delivery goes back by bank transfer
+    else:
+        reference = gateway_get(payment.gateway).refund(refund=refund)
+    _log(payment=payment, gateway=payment.gateway, kind=PaymentLog.Kind.REQUEST, outcome="refund",
+         payload={"refund": str(refund.pk), "gateway_reference": reference})
+
+    def record():
+        if Refund.objects.filter(pk=refund.pk, status=Refund.Status.REQUESTED).update(
+                status=Refund.Status.PROCESSED, gateway_reference=reference, processed_at=timezone.now()) != 1:
+            return
+        fresh = Payment.objects.get(pk=payment.pk)
+        _move(fresh, P.REFUNDED, note=f"refund {refund.pk}")
+
+    run_in_mongo_transaction(record)
+    refund.refresh_from_db()
+    return refund
+
+
+def payment_cod_collect(*, order) -> Payment | None:
+    """Inside the delivery transition: the courier collected the cash."""
+    payment = Payment.objects.filter(order=order, gateway=COD_GATEWAY, status=P.PENDING).first()
+    if payment is not None:
+        _move(payment, P.PAID, note="cash collected on delivery")
+    return payment
+
+
+def payment_abandon(*, order) -> None:
+    """Inside a cancellation: unpaid payments of the order fail, so a late callback is judged against that."""
+    for payment in Payment.objects.filter(order=order, status__in=[P.CREATED, P.PENDING]):
+        _move(payment, P.FAILED, note="order cancelled before payment")
