@@ -73,8 +73,20 @@ def db(django_db_setup, django_db_blocker):
                     connection.in_atomic_block_mongo = False
                     connection.nested_atomics = 0
             _baseline.clean(connections[MONGO_DATABASE].database.client, written_collections.take())
+            _request_log_settle()
             _truncate_sql_tables()
             _cache_clear()
+
+
+def _request_log_settle() -> None:
+    """Write the request-log entries this test's requests buffered, before the tables are emptied.
+
+    Otherwise the writer thread would insert them during the next test, or at exit into a database
+    that no longer exists.
+    """
+    from truestyle.auditlog.services import request_log_writer
+
+    request_log_writer.flush()
 
 
 def _cache_clear() -> None:

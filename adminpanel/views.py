@@ -28,7 +28,14 @@ STAFF_NAV = [
     ("taxonomy", "Brands & categories", "manage_catalogue", "taxonomy"),
     ("stock", "Stock", "adjust_stock", "stock"),
     ("catalog-transfer", "Import / export", "manage_catalogue", "catalog-transfer"),
+    ("orders", "Orders", "manage_orders", "order"),
+    ("returns", "Returns", "manage_returns", "return"),
     ("coupons", "Coupons", "manage_coupons", "coupon"),
+    ("reviews", "Reviews", "moderate_reviews", "review"),
+    ("content", "Store content", "manage_content", "content"),
+    ("contact-messages", "Messages", "handle_contact_messages", "contact-message"),
+    ("logs-audit", "Logs", "view_logs", "logs-"),
+    ("backups", "Backups", "manage_backups", "backup"),
 ]
 
 
@@ -55,11 +62,6 @@ def _customer_or_404(user_id: str):
     if customer is None:
         raise Http404("No such customer")
     return customer
-
-
-@staff_permission_required("view_staff_area")
-def dashboard(request):
-    return staff_render(request, "adminpanel/dashboard.html")
 
 
 @staff_permission_required("view_customers")

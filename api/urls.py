@@ -8,4 +8,10 @@ urlpatterns = [
     path("", include("api.accounts.urls")),
     path("staff/", include("api.staff.urls")),
     path("catalog/", include("api.catalog.urls")),
+    path("content/", include("api.content.urls")),
+    path("", include("api.shopping.urls")),
+    path("", include("api.orders.urls")),
+    path("", include("api.payments.urls")),
+    path("", include("api.reviews.urls")),
+    path("", include("api.returns.urls")),
 ]

@@ -25,6 +25,7 @@ from storefront.account_forms import (
 from truestyle.accounts import services
 from truestyle.accounts.services.sign_in import InvalidCredentials
 from truestyle.core.errors import StoreError, Throttled
+from truestyle.shopping import services as shopping_services
 
 # Said for a wrong password, an unknown email, and a blocked or closed account alike:
 # the page must not tell which accounts exist.
@@ -52,8 +53,11 @@ def safe_next(request, default: str) -> str:
 
 
 def sign_in_session(request, user) -> None:
-    """Start the browser session: Django's login, then the device record and the audit entry."""
+    """Start the browser session: Django's login, then the device record, the audit entry and the guest bag."""
+    guest_session_key = request.session.session_key  # login() gives the session a new key
     login(request, user)
+    if guest_session_key:
+        shopping_services.cart_merge_at_sign_in(session_key=guest_session_key, user=user)
     services.browser_session_record_device(session=request.session, device=request.headers.get("User-Agent", ""),
                                            ip=client_ip(request))
     services.audit_sign_in(user=user, channel="web", ip=client_ip(request))

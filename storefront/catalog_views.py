@@ -26,6 +26,8 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
+from truestyle.analytics.selectors import trending_product_ids
+from truestyle.analytics.trending import activity_record
 from truestyle.catalog import selectors
 from truestyle.catalog.cache import catalog_cache_version
 from truestyle.catalog.filters import listing_filters_from_query
@@ -104,8 +106,12 @@ def _without_csrf_token(content: bytes) -> bytes:
 def home(request):
     featured = selectors.product_listing(filters=selectors.ListingFilters(featured=True), page_size=HOME_CARDS * 3)
     newest = selectors.product_listing(filters=selectors.ListingFilters(sort="newest"), page_size=HOME_CARDS * 3)
+    trending = selectors.product_cards(product_ids=trending_product_ids(limit=HOME_CARDS))
+    from truestyle.cms.selectors import home_content  # store content: banners, cards, steps, testimonials
+
     return render(request, "storefront/home.html", {"featured": _one_per_product(featured.cards),
-                                                    "new_arrivals": _one_per_product(newest.cards)})
+                                                    "new_arrivals": _one_per_product(newest.cards),
+                                                    "trending": trending, "content": home_content()})
 
 
 def _one_per_product(cards: list) -> list:
@@ -260,7 +266,10 @@ def product_detail(request, slug: str):
     if page is None:
         raise Http404("No such product.")
     template = "storefront/catalog/product.html"
-    response = render(request, f"{template}#product-main" if _wants_fragment(request) else template,
+    fragment = _wants_fragment(request)
+    if not fragment:  # a colour swap is the same visit, not another view
+        activity_record(product_id=page.product.pk, kind="views")
+    response = render(request, f"{template}#product-main" if fragment else template,
                       _product_context(request, page))
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI from PyPI, not a CDN
     "django_htmx",
+    "django_filters",
     "truestyle.core",
     "truestyle.accounts",
     "truestyle.catalog",
@@ -56,6 +57,11 @@ INSTALLED_APPS = [
     "truestyle.promotions",
     "truestyle.orders",
     "truestyle.payments",
+    "truestyle.returns",
+    "truestyle.reviews",
+    "truestyle.analytics",
+    "truestyle.backups",
+    "truestyle.cms",
     # PostgreSQL apps (see truestyle.core.db_router.SQL_APPS).
     "truestyle.auditlog",
     "truestyle.contact",
@@ -101,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "truestyle.core.context_processors.store",
+                "truestyle.cms.context_processors.footer",
             ],
         },
     },
@@ -219,6 +226,8 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     # Drag-to-reorder of product images on the staff pages (Sortable.min.js sits at the package root).
     ("vendor/sortablejs", BASE_DIR / "node_modules" / "sortablejs"),
+    # Charts of the staff dashboard.
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 MEDIA_URL = "/files/"
 IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("IMAGE_UPLOAD_MAX_BYTES", 8 * 1024 * 1024))
@@ -323,6 +332,12 @@ ORDER_COD_EXCLUDED_PINS = frozenset(env_list("ORDER_COD_EXCLUDED_PINS", "744101,
 ORDER_COD_MAX_TOTAL = "10000.00"
 # Unpaid online (UPI, card) orders are cancelled after this many seconds, returning stock and coupon.
 ORDER_PAYMENT_TIMEOUT = int(os.environ.get("ORDER_PAYMENT_TIMEOUT", str(30 * 60)))
+# "Trending now" follows shoppers within a quarter of an hour.
+CELERY_BEAT_SCHEDULE["trending-recompute"] = {"task": "truestyle.analytics.tasks.trending_recompute_task",
+                                              "schedule": 900.0}
+# Contact replies whose email task was lost (broker away) go out within a few minutes.
+CELERY_BEAT_SCHEDULE["contact-replies-send-queued"] = {"task": "truestyle.contact.tasks.contact_replies_send_queued",
+                                                       "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["orders-expire-unpaid"] = {"task": "truestyle.orders.tasks.orders_expire_unpaid", "schedule": 60.0}
 # The sandbox provider approves payments with a click, so it exists only where that is harmless:
 # local runs and tests, or where explicitly switched on (a staging site).

@@ -8,4 +8,5 @@ urlpatterns = [
     path("categories", views.CategoryTreeView.as_view(), name="catalog-categories"),
     path("brands", views.BrandListView.as_view(), name="catalog-brands"),
     path("occasions", views.OccasionListView.as_view(), name="catalog-occasions"),
+    path("trending", views.TrendingView.as_view(), name="catalog-trending"),
 ]

@@ -10,6 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.serializers import ErrorSerializer
+from truestyle.analytics.selectors import trending_product_ids
+from truestyle.analytics.trending import TRENDING_SIZE, activity_record
 from truestyle.catalog import selectors
 from truestyle.catalog.filters import listing_filters_from_query
 from truestyle.catalog.models import Brand, Occasion
@@ -119,6 +121,7 @@ class ProductDetailView(APIView):
         if page is None:
             raise NotFound("That product does not exist.", code="product_not_found")
         product = page.product
+        activity_record(product_id=product.pk, kind="views")
         colourways = [{**c, "images": [{"url": _file_url(i["image"]), "thumbnail_url": _file_url(i["thumbnail"]),
                                         "alt": i["alt"]} for i in c["images"]]} for c in page.colourways]
         return Response({
@@ -156,3 +159,22 @@ class OccasionListView(APIView):
                    tags=["catalogue"])
     def get(self, request):
         return Response([{"name": o.name, "slug": o.slug} for o in Occasion.objects.all()])
+
+
+class TrendingQuery(serializers.Serializer):
+    limit = serializers.IntegerField(min_value=1, max_value=TRENDING_SIZE, default=8)
+
+
+class TrendingView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(operation_id="catalog_trending_list",
+                   summary="Trending now: products ranked by recent views, wishlist and cart adds and purchases",
+                   parameters=[OpenApiParameter("limit", int, description=f"1 to {TRENDING_SIZE}; 8 by default")],
+                   responses={200: CardOutput(many=True), 400: ErrorSerializer}, tags=["catalogue"])
+    def get(self, request):
+        query = TrendingQuery(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        cards = selectors.product_cards(product_ids=trending_product_ids(limit=query.validated_data["limit"]))
+        return Response(CardOutput([{**card.__dict__, "image_url": _file_url(card.image)} for card in cards],
+                                   many=True).data)

@@ -34,6 +34,8 @@ from truestyle.accounts.models import RefreshSession, User
 from truestyle.accounts.roles import Role
 from truestyle.accounts.tests.factories import user_create
 from truestyle.catalog.tests.factories import occasion_create, product_create, variant_create
+from truestyle.orders.services import PlacementLine, order_place
+from truestyle.shopping.services import cart_add, cart_get_or_create, wishlist_add
 
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 # Examples per operation and caller: about 1,300 requests, ~100 s of the test's ~2.5 min on 2 busy cores.
@@ -52,25 +54,35 @@ SETTINGS = hypothesis_settings(
 
 
 def _seed() -> dict:
-    """A small catalogue, a shopper with an address and a second device, an administrator, a customer."""
+    """A small catalogue, a shopper with an address, a second device, an order, a bag line and a wishlist
+    item, an administrator, a customer."""
     shirt = product_create(name="Oxford Shirt", brand="Loom", price="1499.00", mrp="1999.00")
     shirt.occasions.set([occasion_create("Office")])
-    variant_create(product=shirt, colour="Indigo", size="M", stock=3)
+    shirt_m = variant_create(product=shirt, colour="Indigo", size="M", stock=3)
     variant_create(product=shirt, colour="Indigo", size="L", stock=0)
     tee = product_create(name="Linen Tee", brand="Weft", category="Tees", price="799.00", mrp="799.00")
-    variant_create(product=tee, colour="Sand", hex="#D8C7A5", size="S", stock=5)
+    tee_s = variant_create(product=tee, colour="Sand", hex="#D8C7A5", size="S", stock=5)
 
     shopper = user_create(email="fuzz-shopper@example.com")
     address = services.address_create(user=shopper, values={
         "label": "Home", "name": "Asha Rao", "phone": "9876543210", "line1": "12 MG Road", "line2": "",
         "city": "Bengaluru", "state": "Karnataka", "pincode": "560001"})
     services.token_pair_issue(user=shopper, device="Old tablet", ip="127.0.0.1")
+    # The shopper's own objects, so the cart, wishlist and order operations reach their success paths:
+    # a cash-on-delivery order (with its invoice), then a bag line and a wishlist item.
+    order = order_place(user=shopper, lines=[PlacementLine(str(shirt_m.pk), 1, shirt.price)],
+                        address_id=str(address.pk), shipping_method="standard", payment_method="cod",
+                        coupon_code=None, idempotency_key="fuzz-seed")
+    cart_add(cart=cart_get_or_create(user=shopper), variant_id=tee_s.pk, quantity=1)
+    item = wishlist_add(user=shopper, product_id=shirt.pk)
     admin = user_create(email="fuzz-admin@example.com")
     admin.groups.add(Group.objects.get(name=Role.ADMINISTRATOR))
     customer = user_create(email="fuzz-customer@example.com")
     return {"shopper": User.objects.get(pk=shopper.pk), "admin": User.objects.get(pk=admin.pk),
             "path": {"slug": shirt.slug, "address_id": str(address.pk), "user_id": str(customer.pk),
-                     "session_id": RefreshSession.objects.get(user=shopper, device="Old tablet").family}}
+                     "session_id": RefreshSession.objects.get(user=shopper, device="Old tablet").family,
+                     "variant_id": str(tee_s.pk), "item_id": str(item.pk), "number": order.number,
+                     "gateway": "sandbox"}}
 
 
 def _bearer(user: User) -> dict:

@@ -166,7 +166,7 @@ def test_the_product_page_shows_the_chosen_colour(catalogue, client):
     assert '<span class="price-off">25% off</span>' in html
     assert 'href="/p/oxford-shirt/?colour=indigo" hx-get="/p/oxford-shirt/?colour=indigo"' in html
     assert '<section id="reviews-summary"' in html and "No reviews yet" in html
-    assert "Bag coming soon" in html
+    assert '<form id="add-to-bag" class="bag-row" method="post" action="/cart/add/"' in html
     assert re.search(r"<caption>Shirt measurements in cm</caption>", html)
     assert "<th scope=\"row\">Chest (cm)</th><td>86</td><td>91</td><td>96</td><td>101</td><td>106</td>" in html
     assert "Measure across the chest." in html

@@ -21,8 +21,10 @@ def test_home_page_loads_htmx_from_our_static_files_and_sends_csrf(db, live_serv
     assert script_urls == [live_server.url + "/static/vendor/htmx/htmx.min.js"]
     assert all(r.url.startswith(live_server.url) for r in requests)
     htmx_requests = [r for r in requests if r.headers.get("hx-request") == "true"]
-    assert [r.url for r in htmx_requests] == [live_server.url + "/healthz"]
+    # The header's bag badge fetches its count with htmx on every page.
+    assert [r.url for r in htmx_requests] == [live_server.url + "/cart/badge/"]
     assert len(htmx_requests[0].headers["x-csrftoken"]) == 64
+    assert page.locator("#cart-badge").inner_text() == "Bag"
 
 
 def test_staff_sign_in_reaches_the_dashboard(db, live_server, page):

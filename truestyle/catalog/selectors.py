@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from bson import ObjectId
 from django.db.models import Q
 
 from truestyle.catalog.models import (
@@ -308,6 +309,24 @@ def _cards(window: list[dict]) -> list[Card]:
             other_colours=[c for c in siblings[product.pk] if c["slug"] != colourway["slug"]],
         ))
     return result
+
+
+def product_cards(*, product_ids: list[str]) -> list[Card]:
+    """One card per product (its first colourway), in the order of `product_ids`; products switched
+    off or gone are left out. For shelves ranked elsewhere (trending)."""
+    wanted = [ObjectId(pid) for pid in product_ids if ObjectId.is_valid(str(pid))]
+    active = {row["pk"]: row for row in Product.objects.filter(pk__in=wanted, is_active=True).values("pk")}
+    first_colourway = {}
+    for colourway in Colourway.objects.filter(product_id__in=list(active)).order_by("position", "pk").values(
+            "pk", "product_id", "name", "slug", "hex"):
+        first_colourway.setdefault(colourway["product_id"], colourway)
+    in_stock = defaultdict(set)
+    for colourway_id, size in Variant.objects.filter(
+            colourway_id__in=[c["pk"] for c in first_colourway.values()], stock__gt=0).values_list("colourway_id", "size"):
+        in_stock[colourway_id].add(size)
+    window = [{"colourway": first_colourway[pk], "product": active[pk], "sizes_in_stock": in_stock[first_colourway[pk]["pk"]]}
+              for pk in wanted if pk in first_colourway]
+    return _cards(window)
 
 
 @dataclass

@@ -23,3 +23,27 @@ class ContactMessage(models.Model):
 
     def __str__(self):
         return f"{self.subject} ({self.email})"
+
+
+class ContactReply(models.Model):
+    """A staff answer to a message, kept with it; the email goes out after the row is committed."""
+
+    class Delivery(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    message = models.ForeignKey(ContactMessage, on_delete=models.CASCADE, related_name="replies")
+    body = models.TextField(max_length=5000)
+    # Staff users live in MongoDB: their id and email are kept as text.
+    sent_by_id = models.CharField(max_length=64)
+    sent_by_email = models.EmailField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.QUEUED)
+
+    class Meta:
+        db_table = "contact_replies"
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"Reply to {self.message_id} by {self.sent_by_email}"

@@ -1,5 +1,7 @@
 """Payments of orders, the log of everything said with a gateway, and refunds (MongoDB)."""
 
+from decimal import Decimal
+
 from django.db import models
 from django.utils import timezone
 
@@ -23,6 +25,9 @@ class Payment(models.Model):
     gateway_reference = models.CharField(max_length=64, unique=True)
     # The sequence number of the last callback applied: older ones are out of order.
     last_sequence = models.BigIntegerField(default=0)
+    # What refunds have claimed so far (requested or processed). It grows only by a conditional
+    # update that keeps it at or below `amount`, so concurrent refunds can never pay back more.
+    refunded_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     created_at = models.DateTimeField(default=timezone.now)
     paid_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -30,6 +35,11 @@ class Payment(models.Model):
     class Meta:
         db_table = "payments"
         ordering = ["-created_at"]
+
+    @property
+    def refund(self):
+        """The payment's latest refund, or None (a cancelled order has exactly one, for the whole amount)."""
+        return self.refunds.order_by("-created_at").first()
 
 
 class PaymentLog(models.Model):
@@ -75,10 +85,20 @@ class Refund(models.Model):
         PROCESSED = "processed", "Processed"
         FAILED = "failed", "Failed"
 
-    # One refund per payment: a cancelled order is refunded in full, once (the unique key enforces it).
-    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="refund")
+    class Method(models.TextChoices):
+        ORIGINAL = "original", "To the original payment"
+        BANK_TRANSFER = "bank_transfer", "Bank transfer"
+        STORE_CREDIT = "store_credit", "Store credit"
+
+    # Several refunds per payment (a cancellation refunds what is left, each return its share);
+    # together they never exceed the payment (see Payment.refunded_amount).
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    # Online payments go back through the gateway; cash on delivery by bank transfer or store credit.
+    method = models.CharField(max_length=15, choices=Method.choices, default=Method.ORIGINAL)
+    # What the refund is for, e.g. "return RT261201-ABC123"; empty for a cancelled order.
+    source = models.CharField(max_length=64, blank=True)
     reason = models.CharField(max_length=300, blank=True)
     gateway_reference = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError
+from django.db.models import F
 from django.utils import timezone
 
 from truestyle.core.errors import NotFound, StoreError
@@ -156,16 +158,60 @@ def _order_paid(payment: Payment) -> None:
 
 
 def payment_refund_request(*, order, reason: str) -> Refund | None:
-    """Inside a transaction: record a full refund of the order's paid payment; the gateway is asked on commit.
+    """Inside a transaction: refund whatever of the order's paid payment is not refunded yet.
 
-    Returns None when nothing was paid (COD before delivery, unpaid online orders).
+    The gateway is asked on commit. Returns None when nothing was paid (COD before delivery,
+    unpaid online orders) or everything paid was already refunded.
     """
     payment = Payment.objects.filter(order=order, status=P.PAID).first()
     if payment is None:
         return None
-    refund = Refund.objects.create(payment=payment, amount=payment.amount, reason=reason[:300])
+    remaining = payment.amount - payment.refunded_amount
+    if remaining <= 0:
+        return None
+    return _refund_create(payment=payment, amount=remaining, reason=reason, method=_default_method(payment),
+                          source="")
+
+
+def payment_refund_partial(*, order, amount: Decimal, reason: str, source: str = "",
+                           method: str | None = None) -> Refund:
+    """Inside a transaction: refund `amount` of the order's paid payment (a returned item's share).
+
+    A cash-on-delivery payment is refunded by bank transfer (default) or store credit; an online
+    one to the original payment through its gateway, on commit. Refuses ("refund_invalid",
+    "not_paid", "refund_exceeds_payment") writing nothing: all refunds of a payment together never
+    exceed what was paid, even when requested at the same moment.
+    """
+    amount = Decimal(amount).quantize(Decimal("0.01"))
+    if amount <= 0:
+        raise StoreError("A refund must be more than zero.", code="refund_invalid")
+    payment = Payment.objects.filter(order=order, status=P.PAID).first()
+    if payment is None:
+        raise StoreError("This order has no payment to refund.", code="not_paid", status=409)
+    cod = payment.gateway == COD_GATEWAY
+    method = method or _default_method(payment)
+    allowed = {Refund.Method.BANK_TRANSFER, Refund.Method.STORE_CREDIT} if cod else {Refund.Method.ORIGINAL}
+    if method not in allowed:
+        raise StoreError("That refund method is not available for this payment.", code="refund_invalid",
+                         fields={"method": ["Choose one of: " + ", ".join(sorted(allowed)) + "."]})
+    return _refund_create(payment=payment, amount=amount, reason=reason, method=method, source=source)
+
+
+def _default_method(payment: Payment) -> str:
+    return Refund.Method.BANK_TRANSFER if payment.gateway == COD_GATEWAY else Refund.Method.ORIGINAL
+
+
+def _refund_create(*, payment: Payment, amount: Decimal, reason: str, method: str, source: str) -> Refund:
+    # Conditional single-document update: the claim passes only while the total stays within the payment.
+    if Payment.objects.filter(pk=payment.pk, refunded_amount__lte=payment.amount - amount).update(
+            refunded_amount=F("refunded_amount") + amount) != 1:
+        raise StoreError("This refund would pay back more than was paid.", code="refund_exceeds_payment",
+                         status=409)
+    refund = Refund.objects.create(payment=payment, amount=amount, reason=reason[:300], method=method,
+                                   source=source[:64])
     _log(payment=payment, gateway=payment.gateway, kind=PaymentLog.Kind.REFUND, outcome="requested",
-         payload={"refund": str(refund.pk), "amount": str(refund.amount), "reason": reason[:300]})
+         payload={"refund": str(refund.pk), "amount": str(refund.amount), "method": method, "source": source[:64],
+                  "reason": reason[:300]})
 
     def enqueue():
         from truestyle.payments.tasks import payment_refund_process_task
@@ -177,26 +223,37 @@ def payment_refund_request(*, order, reason: str) -> Refund | None:
 
 
 def payment_refund_process(*, refund_id) -> Refund:
-    """Ask the gateway for a requested refund (outside any transaction), then record the result."""
+    """Carry out a requested refund (outside any transaction), then record the result.
+
+    Online payments are refunded through their gateway; cash on delivery goes back by bank
+    transfer or as store credit, recorded with a reference of ours. The payment becomes
+    "refunded" once processed refunds cover all of it.
+    """
     refund = Refund.objects.select_related("payment").filter(pk=refund_id).first()
     if refund is None:
         raise NotFound("That refund does not exist.", code="refund_not_found")
     if refund.status != Refund.Status.REQUESTED:
         return refund
     payment = refund.payment
-    if payment.gateway == COD_GATEWAY:
+    if refund.method == Refund.Method.STORE_CREDIT:
+        reference = f"credit_{uuid.uuid4().hex[:12]}"
+    elif payment.gateway == COD_GATEWAY:
         reference = f"cash_{uuid.uuid4().hex[:12]}"  # cash collected on delivery goes back by bank transfer
     else:
         reference = gateway_get(payment.gateway).refund(refund=refund)
     _log(payment=payment, gateway=payment.gateway, kind=PaymentLog.Kind.REQUEST, outcome="refund",
-         payload={"refund": str(refund.pk), "gateway_reference": reference})
+         payload={"refund": str(refund.pk), "amount": str(refund.amount), "method": refund.method,
+                  "gateway_reference": reference})
 
     def record():
         if Refund.objects.filter(pk=refund.pk, status=Refund.Status.REQUESTED).update(
                 status=Refund.Status.PROCESSED, gateway_reference=reference, processed_at=timezone.now()) != 1:
             return
         fresh = Payment.objects.get(pk=payment.pk)
-        _move(fresh, P.REFUNDED, note=f"refund {refund.pk}")
+        processed = sum((r.amount for r in Refund.objects.filter(payment_id=payment.pk,
+                                                                 status=Refund.Status.PROCESSED)), Decimal("0"))
+        if processed >= fresh.amount:
+            _move(fresh, P.REFUNDED, note=f"refund {refund.pk}")
 
     run_in_mongo_transaction(record)
     refund.refresh_from_db()

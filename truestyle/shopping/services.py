@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 
+from bson import ObjectId
 from django.db import IntegrityError
 from django.utils import timezone
 
+from truestyle.analytics.trending import activity_record
 from truestyle.catalog.models import Colourway, Product, Variant
 from truestyle.catalog.services.stock import NotEnoughStock as CatalogNotEnoughStock
 from truestyle.core.errors import NotFound, StoreError
@@ -49,8 +51,13 @@ def cart_get_or_create(*, user=None, session_key: str = "") -> Cart:
     return cart
 
 
+def _valid_id(value) -> bool:
+    # A malformed id from a form or the API is "not found", not a ValidationError (a 500) in the query.
+    return bool(value) and ObjectId.is_valid(str(value))
+
+
 def _variant_for_sale(variant_id) -> Variant:
-    variant = Variant.objects.select_related("product").filter(pk=variant_id).first() if variant_id else None
+    variant = Variant.objects.select_related("product").filter(pk=variant_id).first() if _valid_id(variant_id) else None
     if variant is None or not variant.product.is_active:
         raise NotFound("That size is not for sale.", code="variant_not_found")
     return variant
@@ -104,7 +111,9 @@ def cart_add(*, cart: Cart, variant_id, quantity: int = 1) -> CartLine:
     if not isinstance(quantity, int) or quantity < 1:
         message = "Enter a quantity of at least 1."
         raise StoreError(message, code="invalid", fields={"quantity": [message]})
-    return _change(cart, variant_id, lambda current: current + quantity)
+    line = _change(cart, variant_id, lambda current: current + quantity)
+    activity_record(product_id=line.variant.product_id, kind="cart_adds", count=quantity)
+    return line
 
 
 def cart_set_quantity(*, cart: Cart, variant_id, quantity: int) -> CartLine | None:
@@ -120,7 +129,7 @@ def cart_set_quantity(*, cart: Cart, variant_id, quantity: int) -> CartLine | No
 
 def cart_remove(*, cart: Cart, variant_id) -> bool:
     """Take a variant out of the cart; True if it was there."""
-    return CartLine.objects.filter(cart=cart, variant_id=variant_id).delete()[0] > 0
+    return _valid_id(variant_id) and CartLine.objects.filter(cart=cart, variant_id=variant_id).delete()[0] > 0
 
 
 def cart_clear(*, cart: Cart) -> None:
@@ -171,12 +180,13 @@ def cart_merge_at_sign_in(*, session_key: str, user) -> Cart:
 
 def wishlist_add(*, user, product_id, colourway_id=None, notify_price_drop: bool = False) -> WishlistItem:
     """Save a product (in a colour, optionally) with today's price; saving again updates colour and opt-in."""
-    product = Product.objects.filter(pk=product_id, is_active=True).first() if product_id else None
+    product = Product.objects.filter(pk=product_id, is_active=True).first() if _valid_id(product_id) else None
     if product is None:
         raise NotFound("That product is not for sale.", code="product_not_found")
     colourway = None
     if colourway_id:
-        colourway = Colourway.objects.filter(pk=colourway_id, product=product).first()
+        colourway = (Colourway.objects.filter(pk=colourway_id, product=product).first()
+                     if _valid_id(colourway_id) else None)
         if colourway is None:
             raise StoreError("Choose one of this product's colours.", code="invalid",
                              fields={"colourway": ["Choose one of this product's colours."]})
@@ -187,7 +197,9 @@ def wishlist_add(*, user, product_id, colourway_id=None, notify_price_drop: bool
                       "price_when_added": product.price, "last_notified_price": product.price})
     except IntegrityError:
         item, created = WishlistItem.objects.get(user=user, product=product), False
-    if not created:
+    if created:
+        activity_record(product_id=product.pk, kind="wishlist_adds")
+    else:
         WishlistItem.objects.filter(pk=item.pk).update(colourway=colourway or item.colourway,
                                                        notify_price_drop=notify_price_drop)
         item.refresh_from_db()
@@ -196,14 +208,15 @@ def wishlist_add(*, user, product_id, colourway_id=None, notify_price_drop: bool
 
 def wishlist_notify_set(*, user, item_id, enabled: bool) -> WishlistItem:
     """Opt a wishlist item in or out of price-drop emails."""
-    if not WishlistItem.objects.filter(pk=item_id, user=user).update(notify_price_drop=enabled):
+    if not _valid_id(item_id) or not WishlistItem.objects.filter(pk=item_id, user=user).update(
+            notify_price_drop=enabled):
         raise NotFound("That item is not in your wishlist.", code="wishlist_item_not_found")
     return WishlistItem.objects.get(pk=item_id)
 
 
 def wishlist_remove(*, user, item_id) -> bool:
     """Remove an item of the user's own wishlist; True if it was there."""
-    return WishlistItem.objects.filter(pk=item_id, user=user).delete()[0] > 0
+    return _valid_id(item_id) and WishlistItem.objects.filter(pk=item_id, user=user).delete()[0] > 0
 
 
 def wishlist_move_to_cart(*, user, item_id, variant_id, quantity: int = 1) -> CartLine:
@@ -211,7 +224,7 @@ def wishlist_move_to_cart(*, user, item_id, variant_id, quantity: int = 1) -> Ca
 
     The stock rule of `cart_add` applies; a refusal leaves both the cart and the wishlist as they were.
     """
-    item = WishlistItem.objects.filter(pk=item_id, user=user).first()
+    item = WishlistItem.objects.filter(pk=item_id, user=user).first() if _valid_id(item_id) else None
     if item is None:
         raise NotFound("That item is not in your wishlist.", code="wishlist_item_not_found")
     variant = _variant_for_sale(variant_id)

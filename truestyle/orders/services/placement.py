@@ -197,7 +197,16 @@ def _place(*, user, lines, address, shipping_method, payment_method, coupon_code
     if cod:
         invoices.invoice_issue(order=order)
     on_mongo_commit(lambda: _cart_clear(user), robust=True)
+    on_mongo_commit(lambda: _purchases_record(priced), robust=True)
     return order
+
+
+def _purchases_record(priced) -> None:
+    """After the commit: units bought count towards "Trending now" (never fails the order)."""
+    from truestyle.analytics.trending import activity_record
+
+    for line, variant, _ in priced:
+        activity_record(product_id=variant.product_id, kind="purchases", count=line.quantity)
 
 
 def _order_records_create(*, order_id, number, user, priced, address, cod, now, values) -> Order:
