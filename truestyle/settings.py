@@ -4,6 +4,7 @@ Every variable has a safe embedded default so that `make run` works on a bare
 machine; production sets them explicitly (see README, "Configuration").
 """
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -264,12 +265,17 @@ USE_TZ = True
 STORE_CURRENCY = "INR"
 
 # --- REST API -------------------------------------------------------------------
+# Requests per minute: generous for a phone, tight enough that one runaway client cannot crowd out the rest.
+API_THROTTLE_RATES = {"anon": os.environ.get("API_THROTTLE_ANON", "300/min"),
+                      "user": os.environ.get("API_THROTTLE_USER", "1200/min")}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.StoreJWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     # Documents every operation's error responses from its view (api/schema.py).
     "DEFAULT_SCHEMA_CLASS": "api.schema.StoreAutoSchema",
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    # Fair use per user or address (api/throttling.py); rates in API_THROTTLE_RATES.
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.StoreAnonThrottle", "api.throttling.StoreUserThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StorePagination",
@@ -348,7 +354,7 @@ PAYMENT_DEFAULT_GATEWAY = os.environ.get("PAYMENT_DEFAULT_GATEWAY", "sandbox")
 # The sandbox "provider" and the store share this HMAC key; by default derived from SECRET_KEY
 # (one-way, so knowing it reveals nothing of SECRET_KEY).
 PAYMENT_SANDBOX_SECRET = os.environ.get(
-    "PAYMENT_SANDBOX_SECRET", __import__("hashlib").sha256(f"payment-sandbox:{SECRET_KEY}".encode()).hexdigest())
+    "PAYMENT_SANDBOX_SECRET", hashlib.sha256(f"payment-sandbox:{SECRET_KEY}".encode()).hexdigest())
 # Callbacks older than this (by their timestamp) are refused as stale.
 PAYMENT_CALLBACK_MAX_AGE = int(os.environ.get("PAYMENT_CALLBACK_MAX_AGE", str(24 * 3600)))
 # Invoices: the seller as printed on every tax invoice.

@@ -84,7 +84,7 @@ def stock_adjust_view(request, variant_id: str):
         data = form.cleaned_data
         try:
             variant = stock_adjust(variant_id=variant.pk, delta=data["delta"], reason=data["reason"],
-                                   actor_id=str(request.user.pk), note=data["note"])
+                                   actor_id=str(request.user.pk), note=data["note"], actor=request.user)
         except NotFound:
             raise Http404("No such variant")
         except StoreError as error:

@@ -35,6 +35,7 @@ from truestyle.accounts.roles import Role
 from truestyle.accounts.tests.factories import user_create
 from truestyle.catalog.tests.factories import occasion_create, product_create, variant_create
 from truestyle.orders.services import PlacementLine, order_place
+from truestyle.returns.tests.factories import delivered_order, request_for
 from truestyle.shopping.services import cart_add, cart_get_or_create, wishlist_add
 
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
@@ -54,8 +55,8 @@ SETTINGS = hypothesis_settings(
 
 
 def _seed() -> dict:
-    """A small catalogue, a shopper with an address, a second device, an order, a bag line and a wishlist
-    item, an administrator, a customer."""
+    """A small catalogue, a shopper with an address, a second device, an order, a delivered order with a
+    return request, a bag line and a wishlist item, an administrator, a customer."""
     shirt = product_create(name="Oxford Shirt", brand="Loom", price="1499.00", mrp="1999.00")
     shirt.occasions.set([occasion_create("Office")])
     shirt_m = variant_create(product=shirt, colour="Indigo", size="M", stock=3)
@@ -73,6 +74,9 @@ def _seed() -> dict:
     order = order_place(user=shopper, lines=[PlacementLine(str(shirt_m.pk), 1, shirt.price)],
                         address_id=str(address.pk), shipping_method="standard", payment_method="cod",
                         coupon_code=None, idempotency_key="fuzz-seed")
+    # A second order, delivered, with a return of one of its two tees (placing an order empties the bag).
+    delivered, _ = delivered_order(user=shopper, address=address, items=[(tee_s, 2)])
+    returned = request_for(delivered, shopper)
     cart_add(cart=cart_get_or_create(user=shopper), variant_id=tee_s.pk, quantity=1)
     item = wishlist_add(user=shopper, product_id=shirt.pk)
     admin = user_create(email="fuzz-admin@example.com")
@@ -82,7 +86,7 @@ def _seed() -> dict:
             "path": {"slug": shirt.slug, "address_id": str(address.pk), "user_id": str(customer.pk),
                      "session_id": RefreshSession.objects.get(user=shopper, device="Old tablet").family,
                      "variant_id": str(tee_s.pk), "item_id": str(item.pk), "number": order.number,
-                     "gateway": "sandbox"}}
+                     "gateway": "sandbox", "return_number": returned.number}}
 
 
 def _bearer(user: User) -> dict:

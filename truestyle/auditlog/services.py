@@ -113,6 +113,16 @@ def request_log_flush_spool(*, database: str = "default") -> int:
     return written
 
 
+def audit_record_after_mongo_commit(*, actor, action: str, object_type: str = "", object_id: str = "",
+                                    before=None, after=None, ip: str | None = None) -> None:
+    """Inside a MongoDB transaction: record the entry once it commits (a retried or aborted attempt
+    records nothing, so the log never shows a change that did not happen)."""
+    from truestyle.core.transactions import on_mongo_commit
+
+    on_mongo_commit(lambda: audit_record(actor=actor, action=action, object_type=object_type, object_id=object_id,
+                                         before=before, after=after, ip=ip), robust=True)
+
+
 def audit_record(*, actor, action: str, object_type: str = "", object_id: str = "", before=None, after=None,
                  ip: str | None = None) -> AuditEntry | None:
     """Record who did what to which object; returns the entry, or None when it could not be written now.

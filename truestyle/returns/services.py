@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from truestyle.accounts.permissions import user_has_permission
+from truestyle.auditlog.services import audit_record_after_mongo_commit
 from truestyle.catalog.models import Variant
 from truestyle.catalog.services.stock import NotEnoughStock, stock_apply_in_transaction
 from truestyle.core.errors import Conflict, NotFound, StoreError
@@ -215,7 +216,8 @@ def return_transition(*, request: ReturnRequest, to: str, actor, note: str = "",
     if to not in moves:
         raise StoreError(f"A request that is {_label(from_status)} cannot be moved to {_label(to)}.",
                          code="invalid_transition", status=409)
-    if actor_role(request=request, actor=actor) not in moves[to]:
+    role = actor_role(request=request, actor=actor)
+    if role not in moves[to]:
         raise StoreError("You are not allowed to make this change to the request.", code="not_allowed", status=403)
     note = (note or "").strip()[:300]
     if to == ReturnStatus.REJECTED and not note:
@@ -238,6 +240,10 @@ def return_transition(*, request: ReturnRequest, to: str, actor, note: str = "",
         ReturnEvent.objects.create(request=fresh, from_status=from_status, to_status=to, actor_id=str(actor.pk),
                                    note="; ".join(filter(None, [note, outcome]))[:300], created_at=now)
         return_email_after_commit(request=fresh, status=to)
+        if role == Actor.STAFF:
+            audit_record_after_mongo_commit(
+                actor=actor, action="return.transition", object_type="return_request", object_id=fresh.number,
+                before={"status": from_status}, after={"status": to, "note": note, "inspection": inspection})
         return ReturnRequest.objects.get(pk=request.pk)
 
     return run_in_mongo_transaction(move, attempts=8)

@@ -38,12 +38,13 @@ def _apply(*, variant_id, delta: int, reason: str, actor_id: str, note: str, ref
 
 
 def stock_adjust(*, variant_id, delta: int, reason: str, actor_id: str = "", note: str = "",
-                 reference: str = "") -> Variant:
+                 reference: str = "", actor=None) -> Variant:
     """Change a variant's stock by `delta` and record why; returns the variant as it now is.
 
     Refuses a zero delta, an unknown reason and a change that would go below
     zero (NotEnoughStock), writing nothing. A restock that brings a sold-out
     size back emails everyone waiting for it once the change is committed.
+    A change by a staff member (`actor`) is also recorded in the audit log.
     """
     if reason not in REASONS:
         raise StoreError("Unknown stock reason.", code="invalid", fields={"reason": ["Choose a valid reason."]})
@@ -55,6 +56,12 @@ def stock_adjust(*, variant_id, delta: int, reason: str, actor_id: str = "", not
                                  reference=reference)
         if before <= 0 < variant.stock:
             on_mongo_commit(lambda: _notify_waitlist(variant.pk))
+        if actor is not None:
+            from truestyle.auditlog.services import audit_record_after_mongo_commit
+
+            audit_record_after_mongo_commit(actor=actor, action="stock.adjust", object_type="variant",
+                                            object_id=variant.sku, before={"stock": before},
+                                            after={"stock": variant.stock, "reason": reason, "note": note[:300]})
         return variant
 
     return run_in_mongo_transaction(change)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from truestyle.accounts.permissions import user_has_permission
 from truestyle.catalog.services.stock import stock_apply_in_transaction
+from truestyle.auditlog.services import audit_record_after_mongo_commit
 from truestyle.core.errors import Conflict, StoreError
 from truestyle.core.transactions import on_mongo_commit, run_in_mongo_transaction
 from truestyle.orders.models import Order, OrderEvent
@@ -64,6 +65,11 @@ def order_transition(*, order: Order, to: str, actor, note: str = "", tracking_n
         fresh = Order.objects.get(pk=order.pk)
         _consequences(order=fresh, from_status=from_status, to=to, note=note)
         order_email_after_commit(order=fresh, status=to)
+        if role == Actor.STAFF:
+            audit_record_after_mongo_commit(
+                actor=actor, action="order.transition", object_type="order", object_id=fresh.number,
+                before={"status": from_status}, after={"status": to, "tracking_number": fresh.tracking_number,
+                                                       "note": note[:300]})
         return fresh
 
     return run_in_mongo_transaction(move)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 
 from truestyle.accounts.services import demo_administrator_ensure
 from truestyle.catalog.demo import demo_catalogue_load
+from truestyle.cms.demo import demo_content_load
 
 DEMO_ADMIN_EMAIL = "admin@truestyle.local"
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         else:
             # A fresh random password per machine: a demo login must not be a published secret.
             password = secrets.token_urlsafe(12)
-        _, created = demo_administrator_ensure(email=DEMO_ADMIN_EMAIL, password=password)
+        admin, created = demo_administrator_ensure(email=DEMO_ADMIN_EMAIL, password=password)
         if created:
             credentials.parent.mkdir(parents=True, exist_ok=True)
             credentials.write_text(password + "\n")
@@ -30,6 +31,8 @@ class Command(BaseCommand):
         made = demo_catalogue_load(progress=self._progress)
         if made:
             self.stdout.write(f"Loaded the demo catalogue: {made} products.")
+        if demo_content_load(actor=admin):
+            self.stdout.write("Loaded the demo store content and coupons (WELCOME10, FLAT200).")
         self.stdout.write(self.style.SUCCESS(
             f"Staff sign-in: {DEMO_ADMIN_EMAIL} / {password}  (at http://127.0.0.1:8000/staff/)"
         ))
