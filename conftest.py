@@ -89,6 +89,17 @@ def _request_log_settle() -> None:
     request_log_writer.flush()
 
 
+@pytest.fixture(autouse=True)
+def _celery_join_flag_restored():
+    """Celery keeps "inside an eager task" in one process-wide flag, saved and restored around each
+    eager run; eager tasks finishing in another order on concurrent threads can leave it set, and
+    every later `.get()` on a result then refuses. No test may leak that into the next one."""
+    yield
+    from celery import _state as celery_state
+
+    celery_state._set_task_join_will_block(False)
+
+
 def _cache_clear() -> None:
     # Only this run's keys: clear() would FLUSHDB a Redis database other runs share.
     if hasattr(cache, "delete_pattern"):
