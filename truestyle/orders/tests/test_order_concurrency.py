@@ -1,7 +1,4 @@
-import threading
-
 import pytest
-from django.db import connections
 
 from truestyle.accounts.models import Address
 from truestyle.accounts.tests.factories import user_create
@@ -10,31 +7,11 @@ from truestyle.core.errors import StoreError
 from truestyle.orders.models import Order
 from truestyle.orders.tests.factories import customer_create, ledger_sum, line, place, stock_of, stocked_variant
 from truestyle.payments.models import Payment
+from truestyle.testing.concurrency import race
 
 pytestmark = pytest.mark.slow
 
 
-def _race(count, work):
-    """Run work(i) in `count` real threads released together; returns each thread's result or error."""
-    start = threading.Barrier(count)
-    results = [None] * count
-
-    def run(index):
-        try:
-            start.wait()
-            results[index] = work(index)
-        except Exception as error:  # noqa: BLE001 - the test inspects every outcome
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(300)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def test_fifty_buyers_racing_for_five_units_make_exactly_five_orders(db):
@@ -46,7 +23,7 @@ def test_fifty_buyers_racing_for_five_units_make_exactly_five_orders(db):
                                          city="Pune", state="Maharashtra", pincode="411001", is_default=True)
         buyers.append((user, address))
 
-    results = _race(50, lambda i: place(user=buyers[i][0], address=buyers[i][1], lines=[line(variant, 1)]))
+    results = race(50, lambda i: place(user=buyers[i][0], address=buyers[i][1], lines=[line(variant, 1)]))
 
     orders = [r for r in results if isinstance(r, Order)]
     refusals = [r for r in results if not isinstance(r, Order)]
@@ -64,7 +41,7 @@ def test_ten_concurrent_submits_with_one_key_make_one_order(db):
     user, address = customer_create()
     variant = stocked_variant(stock=20)
 
-    results = _race(10, lambda i: place(user=user, address=address, lines=[line(variant, 2)], key="one-checkout"))
+    results = race(10, lambda i: place(user=user, address=address, lines=[line(variant, 2)], key="one-checkout"))
 
     orders = [r for r in results if isinstance(r, Order)]
     assert [r for r in results if not isinstance(r, Order)] == []

@@ -1,10 +1,8 @@
 """Concurrent requests: the last unit is held once, a line is never claimed twice, refunds stay within the payment."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connections
 
 from truestyle.catalog.models import StockMovement
 from truestyle.core.errors import StoreError
@@ -13,31 +11,11 @@ from truestyle.payments.models import Payment, Refund
 from truestyle.payments.services import payment_refund_partial
 from truestyle.returns.models import ReturnLineTally, ReturnRequest
 from truestyle.returns.tests.factories import delivered_order, other_size, request_for
+from truestyle.testing.concurrency import race
 
 pytestmark = pytest.mark.slow
 
 
-def _race(count, work):
-    """Run work(i) in `count` real threads released together; returns each thread's result or error."""
-    start = threading.Barrier(count)
-    results = [None] * count
-
-    def run(index):
-        try:
-            start.wait()
-            results[index] = work(index)
-        except Exception as error:  # noqa: BLE001 - the test inspects every outcome
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(300)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def test_four_customers_exchanging_for_the_last_unit_exactly_one_holds_it(db):
@@ -48,7 +26,7 @@ def test_four_customers_exchanging_for_the_last_unit_exactly_one_holds_it(db):
         user, address = customer_create(email=f"buyer{index}@example.com")
         customers.append(delivered_order(user=user, address=address, items=[(shirt_m, 1)]))
 
-    results = _race(4, lambda i: request_for(customers[i][0], customers[i][1], kind="exchange",
+    results = race(4, lambda i: request_for(customers[i][0], customers[i][1], kind="exchange",
                                              replacement_variant_id=str(shirt_l.pk)))
 
     held = [r for r in results if isinstance(r, ReturnRequest)]
@@ -66,7 +44,7 @@ def test_four_customers_exchanging_for_the_last_unit_exactly_one_holds_it(db):
 def test_two_requests_for_the_same_units_at_once_claim_them_once(db):
     order, user = delivered_order()  # 2 shirts
 
-    results = _race(3, lambda i: request_for(order, user, quantity=2))
+    results = race(3, lambda i: request_for(order, user, quantity=2))
 
     made = [r for r in results if isinstance(r, ReturnRequest)]
     assert len(made) == 1
@@ -78,7 +56,7 @@ def test_two_requests_for_the_same_units_at_once_claim_them_once(db):
 def test_concurrent_refunds_never_exceed_the_payment(db):
     order, _ = delivered_order(payment_method="upi")  # ₹2998 paid
 
-    results = _race(4, lambda i: payment_refund_partial(order=order, amount=Decimal("1000.00"), reason=f"r{i}"))
+    results = race(4, lambda i: payment_refund_partial(order=order, amount=Decimal("1000.00"), reason=f"r{i}"))
 
     granted = [r for r in results if isinstance(r, Refund)]
     assert len(granted) == 2
