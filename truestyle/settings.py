@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A MongoDB that cannot be reached answers 503 with Retry-After (truestyle/core/database_outage.py).
+    "truestyle.core.database_outage.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "truestyle.urls"
@@ -126,6 +128,9 @@ MONGODB_URI = os.environ.get("MONGODB_URI") or (
     f"?replicaSet={EMBEDDED_MONGO_REPLICA_SET}&serverSelectionTimeoutMS=5000"
 )
 MONGODB_NAME = os.environ.get("MONGODB_NAME", "truestyle")
+# How long a request waits for a reachable MongoDB before it answers 503 (pymongo's own default is
+# 30 s). Passed as an option, which takes precedence over the same option in MONGODB_URI.
+MONGODB_SERVER_SELECTION_TIMEOUT_MS = int(os.environ.get("MONGODB_SERVER_SELECTION_TIMEOUT_MS", "5000"))
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if not DATABASE_URL:
@@ -140,7 +145,8 @@ DATABASES = {
         "ENGINE": "django_mongodb_backend",
         "HOST": MONGODB_URI,
         "NAME": MONGODB_NAME,
-        "OPTIONS": {"connectTimeoutMS": 5000, "socketTimeoutMS": 30000},
+        "OPTIONS": {"connectTimeoutMS": 5000, "socketTimeoutMS": 30000,
+                    "serverSelectionTimeoutMS": MONGODB_SERVER_SELECTION_TIMEOUT_MS},
     },
 }
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
@@ -189,6 +195,10 @@ if REDIS_URL:
                 "SOCKET_CONNECT_TIMEOUT": 0.5,
                 "SOCKET_TIMEOUT": 0.5,
                 "IGNORE_EXCEPTIONS": True,
+                # After a network failure every cache call misses at once for this long, so a hung
+                # Redis costs a request one timeout, not one per cache call (truestyle/core/cache_client.py).
+                "CLIENT_CLASS": "truestyle.core.cache_client.SkipAfterFailureClient",
+                "SKIP_AFTER_FAILURE_SECONDS": 5.0,
             },
         }
     }
@@ -345,6 +355,9 @@ CELERY_BEAT_SCHEDULE["trending-recompute"] = {"task": "truestyle.analytics.tasks
 CELERY_BEAT_SCHEDULE["contact-replies-send-queued"] = {"task": "truestyle.contact.tasks.contact_replies_send_queued",
                                                        "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["orders-expire-unpaid"] = {"task": "truestyle.orders.tasks.orders_expire_unpaid", "schedule": 60.0}
+# Order mails whose task was lost (broker or worker away) go out within a few minutes.
+CELERY_BEAT_SCHEDULE["orders-send-queued-emails"] = {"task": "truestyle.orders.tasks.orders_send_queued_emails",
+                                                     "schedule": 300.0}
 # The sandbox provider approves payments with a click, so it exists only where that is harmless:
 # local runs and tests, or where explicitly switched on (a staging site).
 PAYMENT_SANDBOX_ENABLED = env_bool("PAYMENT_SANDBOX_ENABLED", DEBUG or env_bool("TRUESTYLE_LOCAL", False))

@@ -78,12 +78,14 @@ def idempotency_lock(*, user, key: str):
     """Lets one request per (shopper, key) place at a time, so exactly one answers 201 "placed now".
 
     Only the status code depends on it: order_place itself never places two orders for one key,
-    lock or no lock. A request that waits longer than the lock lives goes ahead without it.
+    lock or no lock. A request that waits longer than the lock lives goes ahead without it, and so
+    does one whose cache cannot be asked (Redis away), at once.
     """
     name = "api:order-place:" + hashlib.sha256(f"{user.pk}:{key}".encode()).hexdigest()
     deadline = time.monotonic() + IDEMPOTENCY_LOCK_SECONDS
     acquired = cache.add(name, "1", timeout=IDEMPOTENCY_LOCK_SECONDS)
-    while not acquired and time.monotonic() < deadline:
+    # False is "another request holds it"; None is the cache's answer when Redis could not be asked.
+    while acquired is False and time.monotonic() < deadline:
         time.sleep(0.05)
         acquired = cache.add(name, "1", timeout=IDEMPOTENCY_LOCK_SECONDS)
     try:

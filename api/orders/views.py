@@ -46,7 +46,8 @@ PLACE_ERRORS = {
     404: _error("`address_not_found`: not one of your addresses."),
     409: _error("`idempotency_key_reused` (this key placed an order for a different request), `price_changed`, "
                 "`not_enough_stock`, or a coupon refusal such as `coupon_exhausted`. Nothing was charged."),
-    503: _error("`transaction_aborted`: the store was too busy and nothing was written; retry with the same key."),
+    503: _error("`transaction_aborted`: the store was too busy and nothing was written; or `database_unavailable`: "
+                "the database could not be reached (see Retry-After). Retry with the same key."),
 }
 ORDER_NOT_FOUND = _error("`order_not_found`: you have no order with this number.")
 

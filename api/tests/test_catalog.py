@@ -1,6 +1,7 @@
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
+from truestyle.catalog.cache import catalog_cache_bump
 from truestyle.catalog.tests.factories import occasion_create, product_create, variant_create
 
 
@@ -50,10 +51,14 @@ def test_the_api_list_query_count_does_not_grow_with_the_page_size(api, db):
 
     with CaptureQueriesContext(connections["mongodb"]) as small:
         api.get("/api/v1/catalog/products", {"page_size": 2})
+    catalog_cache_bump()  # the candidate cards are cached across requests: read them again
     with CaptureQueriesContext(connections["mongodb"]) as large:
         api.get("/api/v1/catalog/products", {"page_size": 6})
+    with CaptureQueriesContext(connections["mongodb"]) as warm:
+        api.get("/api/v1/catalog/products", {"page_size": 4})
 
     assert len(small.captured_queries) == len(large.captured_queries) == 10
+    assert len(warm.captured_queries) == 3  # the page's products, images and sibling colourways
 
 
 def test_categories_brands_occasions(api, db):

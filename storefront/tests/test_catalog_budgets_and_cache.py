@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from storefront.tests.catalog_data import catalogue_create
 from truestyle.catalog.models import Colourway, Product, ProductImage, Variant
+from truestyle.catalog.cache import catalog_cache_bump
 from truestyle.catalog.services import product_save, stock_adjust
 from truestyle.catalog.tests.factories import product_create, product_type_create
 
@@ -43,11 +44,15 @@ def test_the_listing_page_runs_a_fixed_number_of_queries_whatever_the_page_size(
     _many_products(48)
 
     small = _queries(client, "/shop/?page_size=12")
+    catalog_cache_bump()  # the candidate cards are cached across requests: read them again
     large = _queries(client, "/shop/?page_size=48")
+    warm = _queries(client, "/shop/?page_size=24")
 
     # product_listing's 10 (candidate products, occasion slugs, product-occasion links, brands, types, variants,
     # colourways; the page's products, images and sibling colourways) + the category tree's 2.
     assert small == large == LISTING_QUERIES
+    # With the candidate cards cached: the page's own 3 + the category tree's 2.
+    assert warm == 5
 
 
 def test_the_product_page_runs_a_fixed_number_of_queries_whatever_the_number_of_variants(db, client):

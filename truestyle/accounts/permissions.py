@@ -39,11 +39,18 @@ def user_permissions(user) -> frozenset[str]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
     key = permissions_cache_key(user)
+    # Kept on the user object as well (one object per request, as Django's own backend does): a page
+    # checks many permissions, and with Redis away each check would otherwise compute the set again.
+    remembered = getattr(user, "_store_permissions", None)
+    if remembered is not None and remembered[0] == key:
+        return remembered[1]
     cached = cache.get(key)
     if cached is not None:
-        return frozenset(cached)
-    permissions = _permissions_from_database(user)
-    cache.set(key, sorted(permissions), CACHE_SECONDS)
+        permissions = frozenset(cached)
+    else:
+        permissions = _permissions_from_database(user)
+        cache.set(key, sorted(permissions), CACHE_SECONDS)
+    user._store_permissions = (key, permissions)
     return permissions
 
 

@@ -5,7 +5,9 @@ the candidate products, their occasions, colourways and variants as plain
 values, filters and counts facets in Python (disjunctive facets: each facet's
 counts apply every other filter but its own), then loads only the page's
 cards and their images. A catalogue of a few thousand variants stays well
-within a request's budget; the counts are exact.
+within a request's budget; the counts are exact. The candidate cards are the
+same for every shopper, so they are cached for a minute under the catalogue's
+version: a signed-in shopper's listing (never a cached page) reuses them.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from bson import ObjectId
+from django.core.cache import cache
 from django.db.models import Q
 
 from truestyle.catalog.models import (
@@ -174,6 +177,63 @@ def _price_band(price: Decimal) -> str:
 
 def product_listing(*, filters: ListingFilters, page: int = 1, page_size: int = 24, user=None) -> ListingPage:
     """One page of colourway cards with facet counts (see the module docstring)."""
+    base = _listing_base(filters)
+    my_sizes = {}
+    if filters.my_size and user is not None and user.is_authenticated:
+        profile = SizeProfile.objects.filter(user=user).values_list("sizes", flat=True).first()
+        my_sizes = profile or {}
+    cards = []
+    for card in base.cards:
+        my_size = my_sizes.get(base.type_slugs.get(card["product"]["product_type_id"], ""))
+        cards.append({**card, "in_my_size": bool(my_size and my_size in card["sizes_in_stock"])})
+
+    facets = _facets(cards, filters, base.brands, base.occasion_slugs)
+    matching = [card for card in cards if _card_matches(card, filters)]
+    matching.sort(key=_sort_key(filters))
+    total = len(matching)
+    pages = max(1, -(-total // page_size))
+    page = min(max(1, page), pages)
+    window = matching[(page - 1) * page_size: page * page_size]
+    return ListingPage(cards=_cards(window), total=total, page=page, pages=pages, page_size=page_size,
+                       facets=facets, filters=filters)
+
+
+@dataclass
+class _ListingBase:
+    """Every candidate colourway card of a listing, before the shopper's own filters: the same for
+    every shopper, so it is cached under the catalogue's version (truestyle.catalog.cache)."""
+
+    cards: list[dict]
+    brands: dict
+    occasion_slugs: dict
+    type_slugs: dict
+
+
+LISTING_BASE_SECONDS = 60
+
+
+def _listing_base(filters: ListingFilters) -> _ListingBase:
+    from truestyle.catalog.cache import catalog_cache_version
+
+    version = catalog_cache_version()
+    key = f"catalog:listing-base:v{version}:{filters.featured:d}:{filters.category}:{filters.q.strip().lower()}"
+    if version:  # version 0: the cache is away, build every time
+        try:
+            cached = cache.get(key)
+        except Exception:  # noqa: BLE001 - a cache outage only costs the rebuild
+            cached = None
+        if cached is not None:
+            return cached
+    base = _listing_base_build(filters)
+    if version:
+        try:
+            cache.set(key, base, LISTING_BASE_SECONDS)
+        except Exception:  # noqa: BLE001
+            pass
+    return base
+
+
+def _listing_base_build(filters: ListingFilters) -> _ListingBase:
     products = {row["pk"]: row for row in _candidate_products(filters)}
     product_ids = list(products)
     occasion_slugs = dict(Occasion.objects.values_list("pk", "slug"))
@@ -183,10 +243,6 @@ def product_listing(*, filters: ListingFilters, page: int = 1, page_size: int = 
         occasions_of[product_id].add(occasion_slugs.get(occasion_id, ""))
     brands = {row["pk"]: row for row in Brand.objects.values("pk", "slug", "name")}
     type_slugs = dict(ProductType.objects.values_list("pk", "slug"))
-    my_sizes = {}
-    if filters.my_size and user is not None and user.is_authenticated:
-        profile = SizeProfile.objects.filter(user=user).values_list("sizes", flat=True).first()
-        my_sizes = profile or {}
 
     sizes_of = defaultdict(set)
     in_stock_of = defaultdict(set)
@@ -200,7 +256,6 @@ def product_listing(*, filters: ListingFilters, page: int = 1, page_size: int = 
     for colourway in Colourway.objects.filter(product_id__in=product_ids).values("pk", "product_id", "name", "slug",
                                                                                   "hex", "position"):
         product = products[colourway["product_id"]]
-        my_size = my_sizes.get(type_slugs.get(product["product_type_id"], ""))
         cards.append({
             "colourway": colourway, "product": product,
             "brand_slug": brands.get(product["brand_id"], {}).get("slug", ""),
@@ -208,18 +263,8 @@ def product_listing(*, filters: ListingFilters, page: int = 1, page_size: int = 
             "price_band": _price_band(product["price"]),
             "colour_slug": colourway["slug"], "colour_name": colourway["name"],
             "sizes": sizes_of[colourway["pk"]], "sizes_in_stock": in_stock_of[colourway["pk"]],
-            "in_my_size": bool(my_size and my_size in in_stock_of[colourway["pk"]]),
         })
-
-    facets = _facets(cards, filters, brands, occasion_slugs)
-    matching = [card for card in cards if _card_matches(card, filters)]
-    matching.sort(key=_sort_key(filters))
-    total = len(matching)
-    pages = max(1, -(-total // page_size))
-    page = min(max(1, page), pages)
-    window = matching[(page - 1) * page_size: page * page_size]
-    return ListingPage(cards=_cards(window), total=total, page=page, pages=pages, page_size=page_size,
-                       facets=facets, filters=filters)
+    return _ListingBase(cards=cards, brands=brands, occasion_slugs=occasion_slugs, type_slugs=type_slugs)
 
 
 def _sort_key(filters: ListingFilters):

@@ -39,6 +39,12 @@ What it promises:
   write concern timed out) is retried as a commit of the same transaction, never by running the
   function again, which could apply the work twice.
 - Any other exception rolls back and propagates unchanged (a domain error, an IntegrityError).
+- A MongoDB that cannot be reached ends the retries at once: pymongo labels a failed server
+  selection inside a transaction "TransientTransactionError", but each further run would only
+  wait out `serverSelectionTimeoutMS` again. The driver's error propagates (the front doors answer
+  503 "database_unavailable"), or `TransactionOutcomeUnknown` when it was the commit that could not
+  be confirmed. A connection dropped mid-transaction is still run again, as the spec asks: the
+  next run either finds the server back or fails its server selection and stops.
 - Out of attempts: `TransactionAborted` (nothing was written) or, when the last commit's outcome
   is unknown, `TransactionOutcomeUnknown` (it may have been applied). The driver's last error is
   the `__cause__`.
@@ -69,7 +75,7 @@ from typing import Any, overload
 
 from django.db import connections
 from django_mongodb_backend.transaction import atomic
-from pymongo.errors import PyMongoError
+from pymongo.errors import PyMongoError, ServerSelectionTimeoutError
 
 from truestyle.core.db_router import MONGO_DATABASE
 from truestyle.core.errors import TransactionAborted, TransactionOutcomeUnknown
@@ -129,7 +135,7 @@ def run_in_mongo_transaction[T](
             except Exception as error:
                 # atomic() has already rolled back; the reset covers a rollback that itself failed.
                 mongo_session_reset(using=using)
-                if not _has_label(error, TRANSIENT_TRANSACTION_ERROR):
+                if not _has_label(error, TRANSIENT_TRANSACTION_ERROR) or _server_unreachable(error):
                     raise
                 last_error, attempt = error, None
                 _log_retry(number, attempts, error)
@@ -141,14 +147,16 @@ def run_in_mongo_transaction[T](
 
         last_error = attempt.commit_error
         if _has_label(last_error, UNKNOWN_COMMIT_RESULT):
-            if connection.session is None:
-                # Nothing left to commit again, and running fn again could apply it twice.
+            if connection.session is None or _server_unreachable(last_error):
+                # Nothing left to commit again (or no server to send it to), and running fn again
+                # could apply it twice.
+                mongo_session_reset(using=using)
                 raise TransactionOutcomeUnknown(attempts=number) from last_error
             # Keep the session: only another commitTransaction can tell whether it was applied.
             _log_retry(number, attempts, last_error)
             continue
         mongo_session_reset(using=using)
-        if not _has_label(last_error, TRANSIENT_TRANSACTION_ERROR):
+        if not _has_label(last_error, TRANSIENT_TRANSACTION_ERROR) or _server_unreachable(last_error):
             raise last_error
         attempt = None
         _log_retry(number, attempts, last_error)
@@ -316,6 +324,11 @@ def _driver_errors(error: BaseException | None) -> list[PyMongoError]:
 
 def _has_label(error: BaseException | None, label: str) -> bool:
     return any(driver_error.has_error_label(label) for driver_error in _driver_errors(error))
+
+
+def _server_unreachable(error: BaseException | None) -> bool:
+    # The driver already waited serverSelectionTimeoutMS for a server and found none.
+    return any(isinstance(driver_error, ServerSelectionTimeoutError) for driver_error in _driver_errors(error))
 
 
 def _backoff(retry: int, base_delay: float, max_delay: float) -> float:

@@ -144,3 +144,23 @@ class Invoice(models.Model):
 
     def delete(self, *args, **kwargs):
         raise InvoiceImmutable("An issued invoice cannot be deleted.")
+
+
+class OrderEmail(models.Model):
+    """A customer mail about one status of an order: the outbox that makes sure it goes out once.
+
+    Written in the same transaction as the status change, so a committed change always has its
+    mail waiting here even when the task that should send it never reached the broker; the
+    periodic sender sends what is still waiting. `claimed_at` marks a send in progress.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="emails")
+    status = models.CharField(max_length=20, choices=OrderStatus.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "order_emails"
+        ordering = ["created_at"]
+        constraints = [models.UniqueConstraint(fields=["order", "status"], name="order_email_once_per_status")]

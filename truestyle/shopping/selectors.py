@@ -82,10 +82,14 @@ def _images(product_ids: set) -> dict:
 
 
 def cart_lines(*, cart) -> list[CartLineView]:
-    """The cart's lines in the order they were added, with current prices and stock: two queries."""
+    """The cart's lines in the order they were added, with current prices and stock.
+
+    The variants, products and colourways come by id (`prefetch_related`), not joined: a join makes
+    the embedded MongoDB load the whole joined collections (docs/benchmarks.md), while a lookup by
+    ids reads only the bag's few documents, on any server."""
     if cart is None:
         return []
-    lines = list(CartLine.objects.filter(cart=cart).select_related("variant__product", "variant__colourway")
+    lines = list(CartLine.objects.filter(cart=cart).prefetch_related("variant__product", "variant__colourway")
                  .order_by("added_at"))
     if not lines:
         return []

@@ -31,10 +31,14 @@ def _apply(*, variant_id, delta: int, reason: str, actor_id: str, note: str, ref
         raise NotEnoughStock("Not enough stock for this change.")
     StockMovement.objects.create(variant_id=variant_id, delta=delta, reason=reason, actor_id=actor_id,
                                  note=note[:300], reference=reference[:64])
-    # After the commit: a page cached between a bump and the commit would keep the old stock.
-    on_mongo_commit(catalog_cache_bump)
     variant = Variant.objects.get(pk=variant_id)
-    return variant, variant.stock - delta
+    before = variant.stock - delta
+    if (before > 0) != (variant.stock > 0):
+        # Listings show which sizes are in stock, not how many: only a size selling out or coming
+        # back changes a cached page. After the commit: a page cached between a bump and the commit
+        # would keep the old stock.
+        on_mongo_commit(catalog_cache_bump)
+    return variant, before
 
 
 def stock_adjust(*, variant_id, delta: int, reason: str, actor_id: str = "", note: str = "",

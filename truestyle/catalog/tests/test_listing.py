@@ -9,7 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from truestyle.catalog.models import Category, Colourway, Product, SizeProfile, Variant
+from truestyle.catalog.cache import catalog_cache_bump
 from truestyle.catalog.selectors import ListingFilters, product_listing
+from truestyle.catalog.services import stock_adjust
 from truestyle.catalog.tests.factories import occasion_create, product_create, variant_create
 from truestyle.accounts.tests.factories import user_create
 
@@ -124,7 +126,24 @@ def test_the_query_count_does_not_grow_with_the_page_size(db):
 
     with CaptureQueriesContext(connections["mongodb"]) as small:
         assert len(product_listing(filters=ListingFilters(), page_size=12).cards) == 12
+    catalog_cache_bump()  # a change to the catalogue: the candidate cards are read again
     with CaptureQueriesContext(connections["mongodb"]) as large:
         assert len(product_listing(filters=ListingFilters(), page_size=48).cards) == 48
+    with CaptureQueriesContext(connections["mongodb"]) as again:
+        assert len(product_listing(filters=ListingFilters(), page_size=48, page=1).cards) == 48
 
     assert len(small.captured_queries) == len(large.captured_queries) == 10
+    # The same listing again: the candidate cards come from the cache; only the page's own cards are read.
+    assert len(again.captured_queries) == 3
+
+
+def test_a_sale_that_sells_a_size_out_shows_in_the_next_listing(db):
+    product = product_create(name="Linen Shirt", slug="linen-shirt")
+    variant = Variant.objects.create(product=product, colourway=Colourway.objects.create(
+        product=product, name="White", slug="white", hex="#FFFFFF"), size="M", stock=1, sku="LIN-WHT-M")
+    in_stock = ListingFilters(in_stock=True)
+    assert [card.name for card in product_listing(filters=in_stock).cards] == ["Linen Shirt"]
+
+    stock_adjust(variant_id=variant.pk, delta=-1, reason="sale")
+
+    assert product_listing(filters=in_stock).cards == []

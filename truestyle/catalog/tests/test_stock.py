@@ -94,3 +94,21 @@ def test_an_in_stock_size_has_no_waitlist(db):
         waitlist_join(variant_id=variant.pk, email="asha@example.com")
     assert refusal.value.code == "in_stock"
     assert BackInStockRequest.objects.count() == 0
+
+
+def test_only_a_size_selling_out_or_coming_back_makes_cached_listings_stale(db):
+    from truestyle.catalog.cache import catalog_cache_version
+
+    variant = variant_create(product=product_create(), stock=3)
+    version = catalog_cache_version()
+
+    stock_adjust(variant_id=variant.pk, delta=-2, reason="sale")
+    after_a_sale = catalog_cache_version()
+    stock_adjust(variant_id=variant.pk, delta=-1, reason="sale")
+    after_selling_out = catalog_cache_version()
+    stock_adjust(variant_id=variant.pk, delta=4, reason="restock")
+    after_coming_back = catalog_cache_version()
+    stock_adjust(variant_id=variant.pk, delta=1, reason="restock")
+
+    assert (after_a_sale, after_selling_out, after_coming_back, catalog_cache_version()) == (
+        version, version + 1, version + 2, version + 2)

@@ -10,6 +10,9 @@ drop when a mongoeco release no longer needs them.
 - Fact 3: nested inclusion projections are taken as literals; dotted paths work.
 - Fact 4: `$dateTrunc` refuses `timezone`; `$dateToParts`/`$dateFromParts` honour it.
 - Fact 5: the handshake must present a replica set (see `replica_set_hello_fields`).
+- Fact 12 (speed): a `$match` on the collection's own fields that follows `$lookup`/`$unwind` stages
+  runs before them, as MongoDB's optimizer moves it; mongoeco joins every document first, so reading
+  one variant with its product (Django's `select_related`) joined all 6,000 variants and timed out.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ def normalize_command(body: dict[str, Any]) -> dict[str, Any]:
         else:
             result[key] = value
     if canonical == "aggregate" and isinstance(result.get("pipeline"), list):
-        result["pipeline"] = rewrite_pipeline(result["pipeline"])
+        result["pipeline"] = rewrite_pipeline(match_before_lookups(result["pipeline"]))
     elif canonical == "find":
         if isinstance(result.get("filter"), dict):
             result["filter"] = rewrite_query(result["filter"])
@@ -94,6 +97,78 @@ def rewrite_pipeline(pipeline: list[Any]) -> list[Any]:
         rewritten.append(rewrite_stage(stage))
         rewritten.extend(_skip_removed_values_after_group(stage))
     return rewritten
+
+
+_JOIN_STAGES = ("$lookup", "$unwind")
+_MATCH_LOGICAL = ("$and", "$or", "$nor")
+
+
+def match_before_lookups(pipeline: list[Any]) -> list[Any]:
+    """Move the first `$match` after a run of `$lookup`/`$unwind` stages in front of them when it reads
+    none of the fields they add. Filtering the collection first gives the same documents: the joins
+    only add fields (or, for `$unwind`, drop documents the match could not have kept either way)."""
+    joined: set[str] = set()
+    for position, stage in enumerate(pipeline):
+        if not isinstance(stage, dict) or len(stage) != 1:
+            return pipeline
+        name, spec = next(iter(stage.items()))
+        if name == "$lookup" and isinstance(spec, dict) and isinstance(spec.get("as"), str):
+            joined.add(spec["as"].split(".")[0])
+        elif name == "$unwind":
+            path = spec if isinstance(spec, str) else spec.get("path") if isinstance(spec, dict) else None
+            if not isinstance(path, str) or path.lstrip("$").split(".")[0] not in joined:
+                return pipeline
+            if isinstance(spec, dict) and spec.get("includeArrayIndex"):
+                joined.add(spec["includeArrayIndex"].split(".")[0])
+        elif name == "$match" and position > 0 and isinstance(spec, dict):
+            fields = _match_fields(spec)
+            if fields is None or any(field.split(".")[0] in joined for field in fields):
+                return pipeline
+            return [stage, *pipeline[:position], *pipeline[position + 1:]]
+        else:
+            return pipeline
+    return pipeline
+
+
+def _match_fields(query: dict[str, Any]) -> set[str] | None:
+    """The top-level field paths a `$match` reads, or None when it cannot be told safely."""
+    fields: set[str] = set()
+    for key, value in query.items():
+        if key in _MATCH_LOGICAL and isinstance(value, list):
+            for clause in value:
+                inner = _match_fields(clause) if isinstance(clause, dict) else None
+                if inner is None:
+                    return None
+                fields |= inner
+        elif key == "$expr":
+            if _mentions_variable(value):
+                return None  # $$ROOT and friends can reach the joined fields
+            fields |= _expression_fields(value)
+        elif key.startswith("$"):
+            return None  # $text, $where, …: leave the pipeline as written
+        else:
+            fields.add(key)
+    return fields
+
+
+def _mentions_variable(expression: Any) -> bool:
+    if isinstance(expression, str):
+        return expression.startswith("$$")
+    if isinstance(expression, dict):
+        return any(_mentions_variable(value) for value in expression.values())
+    if isinstance(expression, list | tuple):
+        return any(_mentions_variable(value) for value in expression)
+    return False
+
+
+def _expression_fields(expression: Any) -> set[str]:
+    if isinstance(expression, str):
+        return {expression[1:]} if expression.startswith("$") and not expression.startswith("$$") else set()
+    if isinstance(expression, dict):
+        return set().union(*(_expression_fields(value) for value in expression.values()))
+    if isinstance(expression, list | tuple):
+        return set().union(*(_expression_fields(value) for value in expression))
+    return set()
 
 
 def _mentions_remove(expression: Any) -> bool:

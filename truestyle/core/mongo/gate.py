@@ -8,7 +8,10 @@ MongoDB would let the others go on. This gate makes them wait instead:
 - a transaction starts only when no other session has a command in flight;
 - while it is open, other sessions' commands wait (bounded by `wait_timeout`);
 - commit, abort or endSessions of the owner releases it; an owner idle longer
-  than `idle_limit` is aborted, as MongoDB's transactionLifetimeLimitSeconds does.
+  than `idle_limit` is aborted, as MongoDB's transactionLifetimeLimitSeconds does;
+  so is an owner whose client connection closed (`owner_on_connection`): a client
+  cut off mid-transaction can never finish it there, and on this server an open
+  transaction stops everyone, not only writers of the same documents.
 
 A waiter that times out gets a MongoDB-shaped error; one that wanted to start a
 transaction gets the `TransientTransactionError` label so callers retry.
@@ -63,6 +66,8 @@ class TransactionGate:
         self._owner: bytes | None = None
         self._owner_body: dict[str, Any] | None = None
         self._owner_last_seen = 0.0
+        # The client connection that carried the owner's latest command.
+        self._owner_connection: object | None = None
         self._in_flight = 0
         self._starters_waiting = 0
 
@@ -77,17 +82,28 @@ class TransactionGate:
                 return self._owner, self._owner_body
         return None
 
-    async def run(self, command_name: str, body: dict[str, Any], execute: Callable[[], Awaitable[dict]]) -> dict:
+    def owner_on_connection(self, connection: object) -> tuple[bytes, dict[str, Any]] | None:
+        """The owner and its last command if that command came through `connection`."""
+        if self._owner is not None and self._owner_body is not None and self._owner_connection == connection:
+            return self._owner, self._owner_body
+        return None
+
+    async def run(self, command_name: str, body: dict[str, Any], execute: Callable[[], Awaitable[dict]], *,
+                  connection: object | None = None) -> dict:
+        """Run `execute()` for this command once the gate lets it through.
+
+        `connection` names the client connection the command came through (any hashable value).
+        """
         if command_name in UNGATED_COMMANDS:
             return await execute()
         key = session_key(body)
         if command_name == "endSessions":
             return await self._end_sessions(body, execute)
         if key is not None and key == self._owner:
-            return await self._run_as_owner(command_name, key, body, execute)
+            return await self._run_as_owner(command_name, key, body, execute, connection)
         if body.get("startTransaction") is True and key is not None:
             await self._acquire_ownership(key)
-            return await self._run_as_owner(command_name, key, body, execute)
+            return await self._run_as_owner(command_name, key, body, execute, connection)
         await self._enter_as_guest()
         try:
             return await execute()
@@ -96,9 +112,10 @@ class TransactionGate:
                 self._in_flight -= 1
                 self._condition.notify_all()
 
-    async def _run_as_owner(self, command_name, key, body, execute):
+    async def _run_as_owner(self, command_name, key, body, execute, connection):
         self._owner_last_seen = time.monotonic()
         self._owner_body = body
+        self._owner_connection = connection
         try:
             return await execute()
         finally:
@@ -148,4 +165,5 @@ class TransactionGate:
             if key is not None and self._owner == key:
                 self._owner = None
                 self._owner_body = None
+                self._owner_connection = None
             self._condition.notify_all()

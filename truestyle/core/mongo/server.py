@@ -22,6 +22,8 @@ from mongoeco.wire.protocol import OP_MSG, decode_op_msg, encode_op_msg_response
 from mongoeco.wire.proxy import AsyncMongoEcoProxyServer
 
 from truestyle.core.mongo.compat import normalize_command, replica_set_hello_fields
+from truestyle.core.mongo.membership import IndexedMembership
+from truestyle.core.mongo.unique_checks import IndexedUniqueChecks
 from truestyle.core.mongo.gate import GateTimeout, TransactionGate, session_key
 
 logger = logging.getLogger(__name__)
@@ -149,12 +151,26 @@ class CompatibleCommandExecutor(WireCommandExecutor):
         idle = self.gate.idle_owner()
         if idle is None:
             return
-        key, body = idle
+        logger.warning("aborting a transaction idle for more than %ss", self.gate.idle_limit)
+        await self._abort_owner(*idle, connection=connection)
+
+    async def abort_transaction_of_closed_connection(self, client_connection, *, connection) -> None:
+        """Abort the open transaction whose latest command came through `client_connection`, now closed.
+
+        The client cannot finish it there (a driver whose connection dropped mid-transaction starts
+        the transaction again), and until the idle limit every other session would wait for it.
+        """
+        orphan = self.gate.owner_on_connection(client_connection)
+        if orphan is None:
+            return
+        logger.warning("aborting a transaction whose client connection closed")
+        await self._abort_owner(*orphan, connection=connection)
+
+    async def _abort_owner(self, key: bytes, body: dict, *, connection) -> None:
         abort = {"abortTransaction": 1, "$db": "admin", "autocommit": False}
         for field in ("lsid", "txnNumber"):
             if field in body:
                 abort[field] = body[field]
-        logger.warning("aborting a transaction idle for more than %ss", self.gate.idle_limit)
         with contextlib.suppress(Exception):
             context = self._build_request_context(abort, connection=connection)
             await super().execute_prepared(context)
@@ -165,8 +181,9 @@ class CompatibleCommandExecutor(WireCommandExecutor):
         await self.gate.release(key)
 
 
-class StoreSQLiteEngine(SQLiteEngine):
-    """mongoeco's SQLite engine with a busy timeout we choose (Python's default is 5 s)."""
+class StoreSQLiteEngine(IndexedUniqueChecks, IndexedMembership, SQLiteEngine):
+    """mongoeco's SQLite engine with a busy timeout we choose (Python's default is 5 s), unique checks
+    that use the indexes (unique_checks.py) and `$in` answered from an index (membership.py)."""
 
     def __init__(self, path: str, *, busy_timeout_ms: int = 5000) -> None:
         self.busy_timeout_ms = busy_timeout_ms
@@ -207,6 +224,8 @@ class EmbeddedMongoServer(AsyncMongoEcoProxyServer):
             gate=gate or TransactionGate(),
         )
         self._reaper: asyncio.Task | None = None
+        # The server's own commands (aborts it decides on) run as this connection.
+        self._internal_connection = self._connections.create(("embedded-internal", 0))
 
     @property
     def executor(self) -> CompatibleCommandExecutor:
@@ -238,16 +257,26 @@ class EmbeddedMongoServer(AsyncMongoEcoProxyServer):
             return await self._executor.gate.run(
                 next(iter(body), ""), body,
                 lambda: super(EmbeddedMongoServer, self)._dispatch_wire_request(header, payload, connection=connection),
+                connection=(connection.peer_host, connection.peer_port),
             )
         except GateTimeout as timeout:
             return encode_op_msg_response(timeout.as_error_document(), request_id=next(self._request_ids),
                                           response_to=header.request_id)
 
+    async def _handle_connection(self, reader, writer) -> None:
+        peer = writer.get_extra_info("peername")
+        try:
+            await super()._handle_connection(reader, writer)
+        finally:
+            # Not while shutting down: the engine is going away with every transaction.
+            if self._server is not None and isinstance(peer, tuple) and len(peer) >= 2:
+                await self._executor.abort_transaction_of_closed_connection(
+                    (peer[0], peer[1]), connection=self._internal_connection)
+
     async def _reap_idle_transactions(self) -> None:
-        connection = self._connections.create(("embedded-reaper", 0))
         while True:
             await asyncio.sleep(IDLE_CHECK_SECONDS)
-            await self._executor.abort_idle_transaction(connection)
+            await self._executor.abort_idle_transaction(self._internal_connection)
 
 
 def _peek_command_body(header, payload: bytes) -> dict | None:

@@ -50,7 +50,7 @@ def test_a_reader_waits_for_an_open_transaction_and_then_sees_its_commit():
 class NoGate(TransactionGate):
     """Our server with the gate removed: what mongoeco alone does."""
 
-    async def run(self, command_name, body, execute):
+    async def run(self, command_name, body, execute, **_):
         return await execute()
 
 

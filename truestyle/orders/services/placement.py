@@ -139,7 +139,8 @@ def _number() -> str:
 
 
 def _place(*, user, lines, address, shipping_method, payment_method, coupon_code, key, fingerprint) -> Order:
-    variants = {str(v.pk): v for v in Variant.objects.select_related("product", "colourway")
+    # Read by ids, not joined (see shopping.selectors.cart_lines).
+    variants = {str(v.pk): v for v in Variant.objects.prefetch_related("product", "colourway")
                 .filter(pk__in=[ObjectId(line.variant_id) for line in lines])}
     priced = []
     for line in lines:

@@ -12,7 +12,7 @@ from truestyle.auditlog.services import audit_record_after_mongo_commit
 from truestyle.core.errors import Conflict, StoreError
 from truestyle.core.transactions import on_mongo_commit, run_in_mongo_transaction
 from truestyle.orders.models import Order, OrderEvent
-from truestyle.orders.statuses import EMAILED_STATUSES, STAFF_PERMISSION, Actor, OrderStatus, allowed_moves
+from truestyle.orders.statuses import STAFF_PERMISSION, Actor, OrderStatus, allowed_moves
 
 logger = logging.getLogger(__name__)
 
@@ -97,17 +97,24 @@ def _consequences(*, order: Order, from_status: str, to: str, note: str) -> None
 
 
 def order_email_after_commit(*, order: Order, status: str) -> None:
-    """Queue the customer's mail about `status` once the transaction has committed."""
-    if status not in EMAILED_STATUSES:
+    """Inside the transaction: put the customer's mail about `status` in the outbox, and hand it to
+    the worker once the transaction has committed."""
+    from truestyle.orders.services.emails import order_email_queue_in_transaction
+
+    if not order_email_queue_in_transaction(order=order, status=status):
         return
     order_id = str(order.pk)
 
     def send():
         from truestyle.orders.tasks import order_status_email
 
-        order_status_email.delay(order_id, status)
+        try:
+            order_status_email.delay(order_id, status)
+        except Exception:
+            # Broker away: the mail waits in the outbox and orders_send_queued_emails sends it.
+            logger.warning("order mail (%s, %s) left for the periodic sender", order_id, status, exc_info=True)
 
-    # Robust: a broker hiccup must not turn a committed order into an error page.
+    # Robust as well: nothing after the commit may turn a committed order into an error page.
     on_mongo_commit(send, robust=True)
 
 
