@@ -1,4 +1,5 @@
-# TrueStyle: `make run` starts the store, `make test` runs the whole suite.
+# TrueStyle: `make run` starts the store, `make test` runs the whole suite, `make bench` measures it
+# (docs/benchmarks.md).
 # Both install what they need on a fresh machine (a .venv with Python 3.13 and
 # the npm assets) before doing anything else.
 
@@ -8,7 +9,7 @@ PY := $(VENV)/bin/python
 PYENV_ROOT ?= $(shell pyenv root 2>/dev/null || echo $$HOME/.pyenv)
 PYTHON313 := $(or $(shell ls -d $(PYENV_ROOT)/versions/3.13.*/bin/python3.13 2>/dev/null | sort -V | tail -n 1),$(shell command -v python3.13 2>/dev/null))
 
-.PHONY: install run test check-python clean
+.PHONY: install run test bench check-python clean
 
 check-python:
 	@if [ -z "$(PYTHON313)" ]; then \
@@ -33,6 +34,15 @@ run: install
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	@touch $@
+
+# Seeds var/bench/ once, then measures in-process and under load, soaks for 10 minutes and writes
+# docs/benchmarks.md. BENCH_ARGS="--soak 60 --seconds 10" for a quicker look.
+bench: install $(VENV)/.bench-installed
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
