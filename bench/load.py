@@ -7,7 +7,7 @@ import csv
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[1]
@@ -29,6 +29,7 @@ class LoadResult:
     rps: float
     p50: float
     p99: float
+    failure_reasons: list[str] = field(default_factory=list)
 
     @property
     def error_rate(self) -> float:
@@ -54,4 +55,12 @@ def load_run(*, scenario: str, host: str, users: int, seconds: int, out_dir: Pat
             rows.append(LoadResult(scenario=scenario, name=row["Name"], requests=int(row["Request Count"]),
                                    failures=int(row["Failure Count"]), rps=float(row["Requests/s"]),
                                    p50=float(row["50%"] or 0), p99=float(row["99%"] or 0)))
+    reasons: dict[str, list[str]] = {}
+    failures_csv = Path(f"{prefix}_failures.csv")
+    if failures_csv.exists():
+        with open(failures_csv, newline="") as failures:
+            for row in csv.DictReader(failures):
+                reasons.setdefault(row["Name"], []).append(f"{row['Occurrences']}× {row['Error'][:160]}")
+    for row in rows:
+        row.failure_reasons = reasons.get(row.name, [])
     return rows

@@ -14,6 +14,13 @@ START, END = "<!-- results:start -->", "<!-- results:end -->"
 # Issue targets: endpoint → (floor, greatest acceptable ratio)
 TARGETS = {"listing_uncached": 10.0, "listing_full": 10.0, "listing_fragment": 10.0, "product_page": 8.0,
            "order_place_cod": 3.0}
+# Locust request name (bench/locustfile.py) → the endpoint measured in-process.
+REQUEST_ENDPOINTS = {
+    "bare view": "bare_view", "listing (full, cached)": "listing_full", "listing (htmx, cached)": "listing_fragment",
+    "listing (signed in, uncached)": "listing_uncached", "product page": "product_page",
+    "API product list": "api_products", "API product detail": "api_product", "add to cart": "cart_add",
+    "place order (COD)": "order_place_cod", "GridFS image": "gridfs_image",
+}
 
 
 def _cpu() -> str:
@@ -63,12 +70,16 @@ def report_write(path: Path, *, inprocess: dict, load: list, soak: dict | None, 
               "| Endpoint | req/s | p50 ms | p99 ms | errors | DB ops / request | req/s vs bare view |",
               "|---|---:|---:|---:|---:|---:|---:|"]
     for row in load:
-        timing = inprocess.get(row.scenario)
-        operations = timing.operations if timing and row.scenario != "order_place_cod" or (
-            timing and row.name.startswith("place")) else "–"
+        # Only a scenario's own request has the in-process count; its helpers (a bag filled before an
+        # order, lines removed) are shown without one.
+        timing = inprocess.get(REQUEST_ENDPOINTS.get(row.name, ""))
+        operations = timing.operations if timing else "–"
         share = f"{row.rps / bare_rps:.2f}" if bare_rps and row.scenario != "bare_view" else "–"
         lines.append(f"| {row.name} | {row.rps:.1f} | {row.p50:.0f} | {row.p99:.0f} | "
                      f"{row.failures}/{row.requests} ({row.error_rate:.1%}) | {operations} | {share} |")
+    reasons = [f"{row.name}: {reason}" for row in load for reason in row.failure_reasons]
+    if reasons:
+        lines += ["", "Errors seen: " + "; ".join(reasons[:8]) + "."]
     lines.append("")
     if soak:
         verdict = soak["verdict"]
@@ -83,6 +94,9 @@ def report_write(path: Path, *, inprocess: dict, load: list, soak: dict | None, 
                   "| Request | req/s | p50 ms | p99 ms | errors |", "|---|---:|---:|---:|---:|"]
         lines += [f"| {row.name} | {row.rps:.1f} | {row.p50:.0f} | {row.p99:.0f} | {row.failures}/{row.requests} |"
                   for row in soak["rows"]]
+        reasons = [f"{row.name}: {reason}" for row in soak["rows"] for reason in row.failure_reasons]
+        if reasons:
+            lines += ["", "Errors seen: " + "; ".join(reasons[:8]) + "."]
         lines.append("")
     lines += ["![p50 latency in-process and over HTTP, and the ratio to each floor](benchmarks.png)", "", END]
     _chart(path.with_suffix(".png"), inprocess, load, ratios)
@@ -114,7 +128,7 @@ def _chart(path: Path, inprocess: dict, load: list, ratios: dict) -> None:
     titles = [endpoint.title for endpoint in ENDPOINTS]
     figure, (left, right) = plt.subplots(1, 2, figsize=(13, 5.5), gridspec_kw={"width_ratios": [3, 2]})
     positions = range(len(ENDPOINTS))
-    http = {row.scenario: row.p50 for row in load if not row.name.startswith("add to cart (before")}
+    http = {REQUEST_ENDPOINTS[row.name]: row.p50 for row in load if row.name in REQUEST_ENDPOINTS}
     left.barh([p + 0.2 for p in positions], [inprocess[e.key].p50 for e in ENDPOINTS], height=0.4,
               label="in-process p50")
     left.barh([p - 0.2 for p in positions], [http.get(e.key, 0) for e in ENDPOINTS], height=0.4,

@@ -40,7 +40,8 @@ class Stack:
         else:
             mongo_port = free_port()
             self.processes.append(start_embedded_mongo(port=mongo_port, data_dir=str(self.work_dir / "mongo"),
-                                                       log_path=self.work_dir / "mongoserver.log"))
+                                                       log_path=self.work_dir / "mongoserver.log",
+                                                       timeout=180))  # opening a large dataset takes a while
             mongodb_uri = f"mongodb://127.0.0.1:{mongo_port}/?replicaSet=truestyle"
         if not port_is_open("127.0.0.1", 5432) or not port_is_open("127.0.0.1", 6379):
             raise RuntimeError("make bench needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379")
