@@ -147,3 +147,27 @@ def test_a_sale_that_sells_a_size_out_shows_in_the_next_listing(db):
     stock_adjust(variant_id=variant.pk, delta=-1, reason="sale")
 
     assert product_listing(filters=in_stock).cards == []
+
+
+def test_concurrent_first_requests_for_a_listing_build_its_cards_once(db):
+    from truestyle.catalog import selectors
+    from truestyle.testing.concurrency import race
+
+    for index in range(3):
+        variant_create(product=product_create(name=f"Tee {index}", slug=f"tee-{index}"), stock=1, sku=f"T{index}")
+    catalog_cache_bump()
+    builds = []
+    build = selectors._listing_base_build
+
+    def counted_build(filters):
+        builds.append(filters)
+        return build(filters)
+
+    selectors._listing_base_build = counted_build
+    try:
+        results = race(6, lambda _: len(product_listing(filters=ListingFilters()).cards))
+    finally:
+        selectors._listing_base_build = build
+
+    assert results == [3] * 6
+    assert len(builds) == 1
