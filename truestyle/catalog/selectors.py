@@ -12,13 +12,11 @@ version: a signed-in shopper's listing (never a cached page) reuses them.
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from bson import ObjectId
-from django.core.cache import cache
 from django.db.models import Q
 
 from truestyle.catalog.models import (
@@ -211,52 +209,13 @@ class _ListingBase:
 
 
 LISTING_BASE_SECONDS = 60
-# While one request builds a listing's candidate cards, others for the same listing wait this long for
-# them instead of all building the same thing at once (a cold cache under load would otherwise send
-# every concurrent request to the database together).
-LISTING_BASE_WAIT_SECONDS = 5.0
 
 
 def _listing_base(filters: ListingFilters) -> _ListingBase:
-    from truestyle.catalog.cache import catalog_cache_version
+    from truestyle.catalog.cache import catalog_cached
 
-    version = catalog_cache_version()
-    if not version:  # the cache is away: build every time
-        return _listing_base_build(filters)
-    key = f"catalog:listing-base:v{version}:{filters.featured:d}:{filters.category}:{filters.q.strip().lower()}"
-    cached = _cache_read(key)
-    if cached is not None:
-        return cached
-    if not _cache_claim(f"{key}:building"):
-        deadline = time.monotonic() + LISTING_BASE_WAIT_SECONDS
-        while time.monotonic() < deadline:
-            time.sleep(0.05)
-            cached = _cache_read(key)
-            if cached is not None:
-                return cached
-    base = _listing_base_build(filters)
-    try:
-        cache.set(key, base, LISTING_BASE_SECONDS)
-        cache.delete(f"{key}:building")
-    except Exception:  # noqa: BLE001 - a cache outage only costs the rebuild
-        pass
-    return base
-
-
-def _cache_read(key: str):
-    try:
-        return cache.get(key)
-    except Exception:  # noqa: BLE001
-        return None
-
-
-def _cache_claim(key: str) -> bool:
-    """True when this request is the one to build: it took the claim, or there is no claim to wait for
-    (the cache is away and answers every read with a miss)."""
-    try:
-        return bool(cache.add(key, 1, LISTING_BASE_WAIT_SECONDS * 2)) or cache.get(key) is None
-    except Exception:  # noqa: BLE001
-        return True
+    name = f"listing-base:{filters.featured:d}:{filters.category}:{filters.q.strip().lower()}"
+    return catalog_cached(name, lambda: _listing_base_build(filters), seconds=LISTING_BASE_SECONDS)
 
 
 def _listing_base_build(filters: ListingFilters) -> _ListingBase:
