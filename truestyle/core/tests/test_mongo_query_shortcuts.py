@@ -1,10 +1,10 @@
-"""Faster plans on the embedded server give MongoDB's answers: `$in` from an index
+"""Faster plans on the embedded server give MongoDB's answers: `$in` and equality from an index
 (truestyle/core/mongo/membership.py) and a `$match` moved before joins (compat.match_before_lookups)."""
 
 import pytest
-from bson import ObjectId
+from bson import Int64, ObjectId
 
-from truestyle.core.mongo.compat import match_before_lookups
+from truestyle.core.mongo.compat import match_before_lookups, rewrite_query
 from truestyle.testing.mongo_servers import client_for, embedded_server
 
 LOOKUP = {"$lookup": {"from": "products", "localField": "product_id", "foreignField": "_id", "as": "products"}}
@@ -53,6 +53,84 @@ def test_once_an_array_is_stored_in_the_field_it_is_matched_by_its_elements(shop
         database.variants.delete_one({"sku": "BUNDLE"})
 
     assert found == 11
+
+
+def test_equality_on_an_indexed_id_field_returns_exactly_its_documents_also_with_other_conditions(shop):
+    database, products = shop
+
+    found = sorted(d["sku"] for d in database.variants.find({"product_id": products[4]}, {"_id": 0, "sku": 1}))
+    with_size = database.variants.count_documents({"product_id": products[4], "size": "M"})
+    unknown = database.variants.count_documents({"product_id": ObjectId()})
+
+    assert found == sorted(f"V{i}" for i in range(300) if i % 30 == 4)
+    assert (with_size, unknown) == (len([i for i in range(300) if i % 30 == 4 and "SML"[i % 3] == "M"]), 0)
+
+
+def test_equality_on_an_indexed_string_field_and_on_an_array_stored_there(shop):
+    database, products = shop
+    database.variants.create_index("sku")
+    by_sku = [d["product_id"] for d in database.variants.find({"sku": "V37"})]
+    database.variants.insert_one({"product_id": [products[0], products[1]], "sku": "BUNDLE"})
+    try:
+        holding = database.variants.count_documents({"product_id": products[1]})
+    finally:
+        database.variants.delete_one({"sku": "BUNDLE"})
+
+    assert by_sku == [products[7]]
+    assert holding == 11  # ten of its own and the bundle that lists it
+
+
+def test_reads_and_guarded_updates_by_id_find_exactly_their_documents(shop):
+    database, products = shop
+    ids = [d["_id"] for d in database.variants.find({"sku": {"$in": ["V1", "V2", "V3"]}})]
+    expression = {"$expr": {"$in": ["$_id", ids[:2] + [ObjectId()]]}}
+
+    by_id = [d["sku"] for d in database.variants.find({"_id": ids[0]})]
+    by_expression = sorted(d["sku"] for d in database.variants.aggregate([{"$match": expression}]))
+    by_in = database.variants.count_documents({"_id": {"$in": ids + ["a-string-id"]}})
+    database.variants.update_one({"_id": ids[2]}, {"$set": {"stock": 1}})
+    guard = {"$and": [{"_id": ids[2]}, {"stock": {"$gte": 1}}]}
+    taken = database.variants.update_many(guard, [{"$set": {"stock": {"$add": ["$stock", -1]}}}]).modified_count
+    refused = database.variants.update_many(guard, [{"$set": {"stock": {"$add": ["$stock", -1]}}}]).modified_count
+
+    assert by_id == ["V1"]
+    assert by_expression == ["V1", "V2"]
+    assert by_in == 3
+    assert (taken, refused, database.variants.find_one({"_id": ids[2]})["stock"]) == (1, 0, 0)
+
+
+def test_id_membership_and_and_clauses_are_rewritten_only_when_the_meaning_is_kept():
+    a, b = ObjectId(), ObjectId()
+
+    assert rewrite_query({"$expr": {"$in": ["$_id", (a, b)]}}) == {"_id": {"$in": [a, b]}}
+    assert rewrite_query({"$and": [{"_id": a}, {"stock": {"$gte": 2}}]}) == {"_id": a, "stock": {"$gte": 2}}
+    plain = rewrite_query({"stock": {"$gte": Int64(2), "$in": [Int64(1), Int64(2 ** 40)]}, "size": Int64(3)})
+    assert plain == {"stock": {"$gte": 2, "$in": [1, 2 ** 40]}, "size": 3}
+    assert [type(v) for v in (plain["stock"]["$gte"], plain["stock"]["$in"][1])] == [int, Int64]
+    assert rewrite_query({"dims": {"w": Int64(2)}}) == {"dims": {"w": Int64(2)}}
+    kept = [
+        {"$expr": {"$in": ["$product_id", [a]]}},          # may be an array: the operator would match elements
+        {"$expr": {"$in": ["$_id", ["$other_id"]]}},        # a field path, not a value
+        {"$expr": {"$in": ["$_id", "$ids"]}},
+        {"$and": [{"size": "S"}, {"size": {"$ne": "M"}}]},  # one field twice
+        {"$and": [{"_id": a}, {"$or": [{"size": "S"}, {"size": "M"}]}]},
+    ]
+    for query in kept:
+        assert rewrite_query(query) == query
+
+
+def test_comparisons_with_int64_operands_match_by_value(shop):
+    database, products = shop
+    database.variants.update_many({"product_id": products[5]}, {"$set": {"stock": 3}})
+    database.variants.update_one({"sku": "V5"}, {"$set": {"stock": Int64(7)}})
+
+    at_least_five = [d["sku"] for d in database.variants.find({"stock": {"$gte": Int64(5)}})]
+    exactly_three = database.variants.count_documents({"product_id": products[5], "stock": Int64(3)})
+    among = database.variants.count_documents({"stock": {"$in": [Int64(7), 2 ** 40]}})
+    beyond_int32 = database.variants.count_documents({"product_id": products[5], "stock": {"$lt": Int64(2 ** 40)}})
+
+    assert at_least_five == ["V5"]
+    assert (exactly_three, among, beyond_int32) == (9, 1, 10)
 
 
 def test_a_joined_read_by_id_finds_the_one_document_with_its_join(shop):

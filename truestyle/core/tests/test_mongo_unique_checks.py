@@ -103,3 +103,25 @@ def test_without_an_index_on_the_first_field_duplicates_are_still_refused(client
     callbacks.insert_one({"gateway": "upi", "event_id": "evt_1"})
 
     assert callbacks.count_documents({}) == 2
+
+
+def test_reads_after_writes_see_decimals_and_bytes_that_arrive_in_a_field_of_plain_values(client):
+    """The "no tagged values here" facts kept across writes are dropped by a write that tags one."""
+    from bson import Binary, Decimal128
+
+    prices = client.shop.prices
+    prices.insert_many([{"sku": f"P{i}", "price": i, "code": "x"} for i in range(10)])
+    before = prices.count_documents({"price": {"$gte": 5}})
+    prices.update_one({"sku": "P1"}, {"$set": {"price": 2}})  # plain values: the facts are kept
+    kept = prices.count_documents({"price": {"$gte": 5}})
+    prices.insert_one({"sku": "D", "price": Decimal128("7.5"), "code": "x"})
+    with_decimal = sorted(d["sku"] for d in prices.find({"price": {"$gte": 7}}))
+    prices.update_one({"sku": "P2"}, {"$set": {"price": Decimal128("9.25")}})
+    updated = sorted(d["sku"] for d in prices.find({"price": {"$gt": 9}}))
+    prices.update_one({"sku": "P3"}, {"$set": {"code": Binary(b"\x01")}})
+    by_bytes = [d["sku"] for d in prices.find({"code": Binary(b"\x01")})]
+
+    assert (before, kept) == (5, 5)
+    assert with_decimal == ["D", "P7", "P8", "P9"]
+    assert updated == ["P2"]
+    assert by_bytes == ["P3"]
