@@ -348,6 +348,9 @@ ORDER_COD_EXCLUDED_PINS = frozenset(env_list("ORDER_COD_EXCLUDED_PINS", "744101,
 ORDER_COD_MAX_TOTAL = "10000.00"
 # Unpaid online (UPI, card) orders are cancelled after this many seconds, returning stock and coupon.
 ORDER_PAYMENT_TIMEOUT = int(os.environ.get("ORDER_PAYMENT_TIMEOUT", str(30 * 60)))
+# Product views, bag and wishlist adds and purchases are counted in memory and written in one batch
+# this often (a view costs no database write); 0 writes each at once.
+TRENDING_ACTIVITY_FLUSH_SECONDS = float(os.environ.get("TRENDING_ACTIVITY_FLUSH_SECONDS", "5"))
 # "Trending now" follows shoppers within a quarter of an hour.
 CELERY_BEAT_SCHEDULE["trending-recompute"] = {"task": "truestyle.analytics.tasks.trending_recompute_task",
                                               "schedule": 900.0}

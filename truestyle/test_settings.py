@@ -46,3 +46,7 @@ if os.environ.get("TRUESTYLE_TEST_DB_NAMES"):
 # The suite (the schemathesis run above all) sends thousands of API requests a minute from one address;
 # api/tests/test_throttling.py lowers these to prove the limits.
 API_THROTTLE_RATES = {"anon": "100000/min", "user": "100000/min"}
+
+# Trending activity is written as it happens, so that a test reads what it just recorded; the
+# batching itself has its own tests (truestyle/analytics/tests/test_trending.py).
+TRENDING_ACTIVITY_FLUSH_SECONDS = 0

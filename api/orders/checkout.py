@@ -31,6 +31,10 @@ def cart_lines_of(user) -> list:
     return shopping_selectors.cart_lines(cart=shopping_selectors.cart_for_user(user=user))
 
 
+def cart_items_of(user) -> list:
+    return shopping_selectors.cart_items(cart=shopping_selectors.cart_for_user(user=user))
+
+
 def _address(user, address_id: str):
     address = next((a for a in user_addresses(user=user) if str(a.pk) == address_id), None)
     if address is None:

@@ -112,7 +112,6 @@ class OrderListView(ShopperAPIView):
 
         with checkout.idempotency_lock(user=request.user, key=key):
             order, created = self._place(request, key, values, expected_total)
-        order = selectors.order_for_customer(user=request.user, number=order.number)
         return Response(s.OrderPlacedOutput({"order": checkout.order_detail(order),
                                              "payment_url": _payment_url(request, order)}).data,
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
@@ -121,7 +120,7 @@ class OrderListView(ShopperAPIView):
         """(order, placed now?) for this key: the order already placed with it, or a new one."""
         existing = checkout.order_by_idempotency_key(user=request.user, key=key)
         if existing is None:
-            bag = checkout.cart_lines_of(request.user)
+            bag = checkout.cart_items_of(request.user)
             if bag and expected_total is not None:
                 total = checkout.checkout_quote(user=request.user, **values)["total"]
                 if total != expected_total:

@@ -8,12 +8,13 @@ from django.test.utils import CaptureQueriesContext
 
 from storefront.tests.catalog_data import catalogue_create
 from truestyle.catalog.models import Colourway, Product, ProductImage, Variant
+from truestyle.catalog.selectors import catalogue_taxonomy
 from truestyle.catalog.cache import catalog_cache_bump
 from truestyle.catalog.services import product_save, stock_adjust
 from truestyle.catalog.tests.factories import product_create, product_type_create
 
-LISTING_QUERIES = 12
-PRODUCT_PAGE_QUERIES = 5
+LISTING_QUERIES = 9
+PRODUCT_PAGE_QUERIES = 4
 SIZES = ["XS", "S", "M", "L", "XL", "XXL"]
 
 
@@ -48,11 +49,11 @@ def test_the_listing_page_runs_a_fixed_number_of_queries_whatever_the_page_size(
     large = _queries(client, "/shop/?page_size=48")
     warm = _queries(client, "/shop/?page_size=24")
 
-    # product_listing's 10 (candidate products, occasion slugs, product-occasion links, brands, types, variants,
-    # colourways; the page's products, images and sibling colourways) + the category tree's 2.
+    # product_listing's 6 (candidate products, occasions, product-occasion links, variants, colourways,
+    # images) + the taxonomy's 3 (brands, categories with the category tree, types).
     assert small == large == LISTING_QUERIES
-    # With the candidate cards cached: the page's own 3 + the category tree's 2.
-    assert warm == 5
+    # A signed-out shopper's other page size: everything from the cache.
+    assert warm == 0
 
 
 def test_the_product_page_runs_a_fixed_number_of_queries_whatever_the_number_of_variants(db, client):
@@ -68,8 +69,11 @@ def test_the_product_page_runs_a_fixed_number_of_queries_whatever_the_number_of_
                                                        alt_text="A shirt") for i, c in enumerate(colourways)])
         pages[colours * len(SIZES)] = f"/p/{product.slug}/?colour=c1"
 
-    # product, colourways, variants, images, breadcrumb categories
+    catalogue_taxonomy()  # brands, categories and types: cached for every page
+    # product, colourways, variants, images
     assert _queries(client, pages[12]) == _queries(client, pages[48]) == PRODUCT_PAGE_QUERIES
+    # Viewed again (another colour too): from the cache.
+    assert _queries(client, pages[48]) == _queries(client, pages[48].replace("c1", "c2")) == 0
 
 
 @pytest.fixture
@@ -112,6 +116,37 @@ def test_a_price_change_shows_on_the_next_request(catalogue, client):
 
     assert response["X-Cache"] == "miss"
     assert "₹1,299" in response.content.decode() and "₹1,499" not in response.content.decode()
+
+
+def test_a_product_page_shows_a_price_change_and_a_size_selling_out_or_running_low_at_once(catalogue, client):
+    oxford, indigo_l = catalogue["oxford"], catalogue["indigo_l"]
+    stock_adjust(variant_id=indigo_l.pk, delta=5, reason="restock")
+    indigo_l.refresh_from_db()
+    url = f"/p/{oxford.slug}/?colour={indigo_l.colourway.slug}"
+    before = client.get(url).content.decode()
+    assert _queries(client, url) == 0  # served from the cache
+
+    product_save(actor=None, product=oxford, values={
+        "name": oxford.name, "slug": oxford.slug, "mrp": "1999.00", "price": "1299.00", "brand": oxford.brand,
+        "category": oxford.category, "product_type": oxford.product_type})
+    repriced = client.get(url).content.decode()
+    stock_adjust(variant_id=indigo_l.pk, delta=-(indigo_l.stock - 2), reason="sale")
+    low = _size_button(client.get(url).content.decode(), "L")
+    stock_adjust(variant_id=indigo_l.pk, delta=-2, reason="sale")
+    sold_out = _size_button(client.get(url).content.decode(), "L")
+
+    assert "₹1,499" in before and "₹1,299" in repriced and "₹1,499" not in repriced
+    assert "disabled" not in _size_button(before, "L") and "few left" in low.lower()
+    assert "disabled" in sold_out
+
+
+def _size_button(page: str, size: str) -> str:
+    """The size picker's choice for `size` (its label and state)."""
+    import re
+
+    match = re.search(rf'<label class="size-option[^"]*" data-size="{size}".*?</label>', page, re.S)
+    assert match, f"no size {size} on the page"
+    return match.group(0)
 
 
 def test_a_stock_change_shows_on_the_next_request(catalogue, client):

@@ -114,9 +114,14 @@ class Product(models.Model):
 
     @property
     def discount_percent(self) -> int:
-        if self.mrp <= 0 or self.price >= self.mrp:
-            return 0
-        return int(((self.mrp - self.price) * 100 / self.mrp).to_integral_value(rounding="ROUND_FLOOR"))
+        return discount_percent(price=self.price, mrp=self.mrp)
+
+
+def discount_percent(*, price: Decimal, mrp: Decimal) -> int:
+    """Whole percent off the MRP, rounded down (0 when there is no MRP or no saving)."""
+    if mrp <= 0 or price >= mrp:
+        return 0
+    return int(((mrp - price) * 100 / mrp).to_integral_value(rounding="ROUND_FLOOR"))
 
 
 class Colourway(models.Model):

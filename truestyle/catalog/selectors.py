@@ -13,7 +13,7 @@ version: a signed-in shopper's listing (never a cached page) reuses them.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from bson import ObjectId
@@ -29,6 +29,7 @@ from truestyle.catalog.models import (
     ProductType,
     SizeProfile,
     Variant,
+    discount_percent,
 )
 
 SORTS = {
@@ -136,11 +137,10 @@ def _candidate_products(filters: ListingFilters) -> list[dict]:
     if filters.category:
         products = products.filter(Q(category__path=filters.category) | Q(category__path__startswith=filters.category + "/"))
     words = _search_words(filters.q)
-    fields = ["pk", "brand_id", "price", "mrp", "created_at", "popularity", "rating_average", "product_type_id"]
+    fields = [*_CARD_PRODUCT_FIELDS, "created_at", "popularity", "product_type_id"]
     if not words:
         return list(products.values(*fields))
-    rows = list(products.filter(_search_condition(words)).values(*fields, "name", "tags", "brand__name",
-                                                                 "category__name"))
+    rows = list(products.filter(_search_condition(words)).values(*fields, "tags", "brand__name", "category__name"))
     for row in rows:
         row["rank"] = _search_rank(row, words, row["brand__name"] or "", row["category__name"] or "")
     return rows
@@ -186,15 +186,15 @@ def product_listing(*, filters: ListingFilters, page: int = 1, page_size: int = 
         my_size = my_sizes.get(base.type_slugs.get(card["product"]["product_type_id"], ""))
         cards.append({**card, "in_my_size": bool(my_size and my_size in card["sizes_in_stock"])})
 
-    facets = _facets(cards, filters, base.brands, base.occasion_slugs)
+    facets = _facets(cards, filters, base.brands, base.occasion_names)
     matching = [card for card in cards if _card_matches(card, filters)]
     matching.sort(key=_sort_key(filters))
     total = len(matching)
     pages = max(1, -(-total // page_size))
     page = min(max(1, page), pages)
     window = matching[(page - 1) * page_size: page * page_size]
-    return ListingPage(cards=_cards(window), total=total, page=page, pages=pages, page_size=page_size,
-                       facets=facets, filters=filters)
+    return ListingPage(cards=_cards(window, base.pictures), total=total, page=page, pages=pages,
+                       page_size=page_size, facets=facets, filters=filters)
 
 
 @dataclass
@@ -205,7 +205,9 @@ class _ListingBase:
     cards: list[dict]
     brands: dict
     occasion_slugs: dict
+    occasion_names: dict
     type_slugs: dict
+    pictures: _CardPictures
 
 
 LISTING_BASE_SECONDS = 60
@@ -221,13 +223,15 @@ def _listing_base(filters: ListingFilters) -> _ListingBase:
 def _listing_base_build(filters: ListingFilters) -> _ListingBase:
     products = {row["pk"]: row for row in _candidate_products(filters)}
     product_ids = list(products)
-    occasion_slugs = dict(Occasion.objects.values_list("pk", "slug"))
+    occasions = list(Occasion.objects.values_list("pk", "slug", "name"))
+    occasion_slugs = {pk: slug for pk, slug, _ in occasions}
     occasions_of = defaultdict(set)
     for product_id, occasion_id in Product.occasions.through.objects.filter(product_id__in=product_ids).values_list(
             "product_id", "occasion_id"):
         occasions_of[product_id].add(occasion_slugs.get(occasion_id, ""))
-    brands = {row["pk"]: row for row in Brand.objects.values("pk", "slug", "name")}
-    type_slugs = dict(ProductType.objects.values_list("pk", "slug"))
+    taxonomy = catalogue_taxonomy()
+    brands = {pk: {"pk": pk, "slug": b.slug, "name": b.name} for pk, b in taxonomy.brands.items()}
+    type_slugs = {pk: t.slug for pk, t in taxonomy.product_types.items()}
 
     sizes_of = defaultdict(set)
     in_stock_of = defaultdict(set)
@@ -237,9 +241,11 @@ def _listing_base_build(filters: ListingFilters) -> _ListingBase:
         if stock > 0:
             in_stock_of[colourway_id].add(size)
 
+    colourways = list(Colourway.objects.filter(product_id__in=product_ids).values("pk", "product_id", "name", "slug",
+                                                                                   "hex", "position"))
+    pictures = _card_pictures(product_ids, colourways, brands={pk: row["name"] for pk, row in brands.items()})
     cards = []
-    for colourway in Colourway.objects.filter(product_id__in=product_ids).values("pk", "product_id", "name", "slug",
-                                                                                  "hex", "position"):
+    for colourway in colourways:
         product = products[colourway["product_id"]]
         cards.append({
             "colourway": colourway, "product": product,
@@ -249,7 +255,9 @@ def _listing_base_build(filters: ListingFilters) -> _ListingBase:
             "colour_slug": colourway["slug"], "colour_name": colourway["name"],
             "sizes": sizes_of[colourway["pk"]], "sizes_in_stock": in_stock_of[colourway["pk"]],
         })
-    return _ListingBase(cards=cards, brands=brands, occasion_slugs=occasion_slugs, type_slugs=type_slugs)
+    return _ListingBase(cards=cards, brands=brands, occasion_slugs=occasion_slugs,
+                        occasion_names={slug: name for _, slug, name in occasions}, type_slugs=type_slugs,
+                        pictures=pictures)
 
 
 def _sort_key(filters: ListingFilters):
@@ -273,7 +281,7 @@ def _sort_key(filters: ListingFilters):
     return key
 
 
-def _facets(cards: list[dict], filters: ListingFilters, brands: dict, occasion_slugs: dict) -> dict:
+def _facets(cards: list[dict], filters: ListingFilters, brands: dict, occasion_names: dict) -> dict:
     def count(skip: str, value_of) -> dict:
         counts = defaultdict(int)
         for card in cards:
@@ -283,7 +291,6 @@ def _facets(cards: list[dict], filters: ListingFilters, brands: dict, occasion_s
         return counts
 
     brand_names = {row["slug"]: row["name"] for row in brands.values()}
-    occasion_names = dict(Occasion.objects.values_list("slug", "name")) if occasion_slugs else {}
     brand_counts = count("brands", lambda card: [card["brand_slug"]])
     occasion_counts = count("occasions", lambda card: card["occasions"])
     size_counts = count("sizes", lambda card: card["sizes_in_stock"] if filters.in_stock else card["sizes"])
@@ -312,31 +319,50 @@ def _facets(cards: list[dict], filters: ListingFilters, brands: dict, occasion_s
     }
 
 
-def _cards(window: list[dict]) -> list[Card]:
-    colourway_ids = [card["colourway"]["pk"] for card in window]
-    product_ids = list({card["product"]["pk"] for card in window})
-    details = {p.pk: p for p in Product.objects.filter(pk__in=product_ids).select_related("brand")}
+# What a card shows of its product, read with the listing's candidates (no second read per page).
+_CARD_PRODUCT_FIELDS = ("pk", "name", "slug", "brand_id", "price", "mrp", "rating_average", "rating_count")
+
+
+@dataclass
+class _CardPictures:
+    """Beyond the product row: each card's picture, its product's other colours and its brand's name."""
+
+    images: dict  # (product_id, colourway_id or None for the product's first) -> image row
+    siblings: dict  # product_id -> [{"name", "slug", "hex"}]
+    brands: dict  # brand_id -> name
+
+
+def _card_pictures(product_ids: list, colourways: list[dict], *, brands: dict | None = None) -> _CardPictures:
+    """From the products' colourways (rows with product_id, name, slug, hex): one read of their images,
+    and one of the brands' names unless given."""
     images = {}
-    for image in ProductImage.objects.filter(product_id__in=product_ids).order_by("position"):
-        key = (image.product_id, image.colourway_id)
-        images.setdefault(key, image)
-        images.setdefault((image.product_id, None), image)
+    for image in ProductImage.objects.filter(product_id__in=product_ids).order_by("position").values(
+            "product_id", "colourway_id", "image", "thumbnail", "alt_text"):
+        images.setdefault((image["product_id"], image["colourway_id"]), image)
+        images.setdefault((image["product_id"], None), image)
     siblings = defaultdict(list)
-    for row in Colourway.objects.filter(product_id__in=product_ids).values("product_id", "name", "slug", "hex"):
+    for row in colourways:
         siblings[row["product_id"]].append({"name": row["name"], "slug": row["slug"], "hex": row["hex"]})
+    if brands is None:
+        brands = dict(Brand.objects.values_list("pk", "name"))
+    return _CardPictures(images=images, siblings=dict(siblings), brands=brands)
+
+
+def _cards(window: list[dict], pictures: _CardPictures) -> list[Card]:
+    """Cards for window entries ({"product": row of _CARD_PRODUCT_FIELDS, "colourway": row, "sizes_in_stock"})."""
     result = []
     for card in window:
-        product = details[card["product"]["pk"]]
-        colourway = card["colourway"]
-        image = images.get((product.pk, colourway["pk"])) or images.get((product.pk, None))
+        product, colourway = card["product"], card["colourway"]
+        image = pictures.images.get((product["pk"], colourway["pk"])) or pictures.images.get((product["pk"], None))
         result.append(Card(
-            colourway_id=str(colourway["pk"]), product_id=str(product.pk), name=product.name, slug=product.slug,
-            brand=product.brand.name, colour=colourway["name"], colour_slug=colourway["slug"], hex=colourway["hex"],
-            price=product.price, mrp=product.mrp, discount_percent=product.discount_percent,
+            colourway_id=str(colourway["pk"]), product_id=str(product["pk"]), name=product["name"],
+            slug=product["slug"], brand=pictures.brands.get(product["brand_id"], ""), colour=colourway["name"],
+            colour_slug=colourway["slug"], hex=colourway["hex"], price=product["price"], mrp=product["mrp"],
+            discount_percent=discount_percent(price=product["price"], mrp=product["mrp"]),
             sizes_in_stock=sorted(card["sizes_in_stock"], key=_size_key),
-            image=(image.thumbnail or image.image) if image else "", image_alt=image.alt_text if image else "",
-            rating_average=product.rating_average, rating_count=product.rating_count,
-            other_colours=[c for c in siblings[product.pk] if c["slug"] != colourway["slug"]],
+            image=(image["thumbnail"] or image["image"]) if image else "", image_alt=image["alt_text"] if image else "",
+            rating_average=product["rating_average"], rating_count=product["rating_count"],
+            other_colours=[c for c in pictures.siblings.get(product["pk"], []) if c["slug"] != colourway["slug"]],
         ))
     return result
 
@@ -345,10 +371,12 @@ def product_cards(*, product_ids: list[str]) -> list[Card]:
     """One card per product (its first colourway), in the order of `product_ids`; products switched
     off or gone are left out. For shelves ranked elsewhere (trending)."""
     wanted = [ObjectId(pid) for pid in product_ids if ObjectId.is_valid(str(pid))]
-    active = {row["pk"]: row for row in Product.objects.filter(pk__in=wanted, is_active=True).values("pk")}
+    active = {row["pk"]: row for row in Product.objects.filter(pk__in=wanted, is_active=True).values(
+        *_CARD_PRODUCT_FIELDS)}
+    colourways = list(Colourway.objects.filter(product_id__in=list(active)).order_by("position", "pk").values(
+        "pk", "product_id", "name", "slug", "hex"))
     first_colourway = {}
-    for colourway in Colourway.objects.filter(product_id__in=list(active)).order_by("position", "pk").values(
-            "pk", "product_id", "name", "slug", "hex"):
+    for colourway in colourways:
         first_colourway.setdefault(colourway["product_id"], colourway)
     in_stock = defaultdict(set)
     for colourway_id, size in Variant.objects.filter(
@@ -356,7 +384,7 @@ def product_cards(*, product_ids: list[str]) -> list[Card]:
         in_stock[colourway_id].add(size)
     window = [{"colourway": first_colourway[pk], "product": active[pk], "sizes_in_stock": in_stock[first_colourway[pk]["pk"]]}
               for pk in wanted if pk in first_colourway]
-    return _cards(window)
+    return _cards(window, _card_pictures(list(active), colourways))
 
 
 @dataclass
@@ -368,12 +396,38 @@ class ProductPage:
     breadcrumbs: list[Category]
 
 
+PRODUCT_PAGE_SECONDS = 60
+TAXONOMY_SECONDS = 300
+
+
 def product_page(*, slug: str, colour: str = "") -> ProductPage | None:
-    """Everything the product page shows, in a fixed number of queries; None if not found or inactive."""
-    product = (Product.objects.filter(slug=slug, is_active=True)
-               .select_related("brand", "category", "product_type").first())
+    """Everything the product page shows; None if not found or inactive.
+
+    The same for every shopper, so it is cached under the catalogue's version (no change outlives it,
+    a size selling out included) for a minute, which bounds how late a "low stock" hint may be.
+    A first view reads the product, its colourways, variants and images (four reads, no joins).
+    """
+    from truestyle.catalog.cache import catalog_cached
+
+    page = catalog_cached(f"product-page:{slug}", lambda: _product_page_build(slug), seconds=PRODUCT_PAGE_SECONDS)
+    if page is None:
+        return None
+    selected = colour if any(c["slug"] == colour for c in page.colourways) else (
+        page.colourways[0]["slug"] if page.colourways else "")
+    return replace(page, selected_colour=selected)
+
+
+def _product_page_build(slug: str) -> ProductPage | None:
+    product = Product.objects.filter(slug=slug, is_active=True).first()
     if product is None:
         return None
+    taxonomy = catalogue_taxonomy()
+    # Brand, category and type from the cached taxonomy instead of three joins (each a whole-collection
+    # read on the embedded server); one missing from it is left to load on first use.
+    for field, known in (("brand", taxonomy.brands), ("category", taxonomy.categories),
+                         ("product_type", taxonomy.product_types)):
+        if getattr(product, f"{field}_id") in known:
+            setattr(product, field, known[getattr(product, f"{field}_id")])
     colourways = list(Colourway.objects.filter(product=product))
     variants = list(Variant.objects.filter(product=product).order_by("position"))
     images = list(ProductImage.objects.filter(product=product).order_by("position"))
@@ -389,23 +443,41 @@ def product_page(*, slug: str, colour: str = "") -> ProductPage | None:
                        "low_stock": 0 < v.stock <= v.low_stock_threshold} for v in own],
             "images": [{"image": i.image, "thumbnail": i.thumbnail or i.image, "alt": i.alt_text} for i in gallery],
         })
-    selected = colour if any(c["slug"] == colour for c in by_colour) else (by_colour[0]["slug"] if by_colour else "")
     ancestors = product.category.path.split("/")
-    paths = ["/".join(ancestors[: i + 1]) for i in range(len(ancestors))]
-    breadcrumbs = sorted(Category.objects.filter(path__in=paths), key=lambda c: c.depth)
-    return ProductPage(product=product, colourways=by_colour, selected_colour=selected,
+    paths = {"/".join(ancestors[: i + 1]) for i in range(len(ancestors))}
+    breadcrumbs = sorted((c for c in taxonomy.categories.values() if c.path in paths), key=lambda c: c.depth)
+    return ProductPage(product=product, colourways=by_colour, selected_colour="",
                        size_chart=product.product_type.size_chart, breadcrumbs=breadcrumbs)
+
+
+@dataclass
+class CatalogueTaxonomy:
+    """Every brand, category and product type by id: small, read on most pages, changed rarely."""
+
+    brands: dict
+    categories: dict
+    product_types: dict
+
+
+def catalogue_taxonomy() -> CatalogueTaxonomy:
+    """The taxonomy, cached under the catalogue's version (every taxonomy change moves it)."""
+    from truestyle.catalog.cache import catalog_cached
+
+    return catalog_cached("taxonomy", lambda: CatalogueTaxonomy(
+        brands={b.pk: b for b in Brand.objects.all()},
+        categories={c.pk: c for c in Category.objects.order_by("path")},
+        product_types={t.pk: t for t in ProductType.objects.all()}), seconds=TAXONOMY_SECONDS)
 
 
 def category_tree() -> list[dict]:
     """All active categories as nested dicts, in path order."""
+    categories = [c for c in catalogue_taxonomy().categories.values() if c.is_active]
     nodes = {c.pk: {"id": str(c.pk), "name": c.name, "slug": c.slug, "path": c.path, "children": []}
-             for c in Category.objects.filter(is_active=True).order_by("path")}
+             for c in categories}
     roots = []
-    for category in Category.objects.filter(is_active=True).values("pk", "parent_id").order_by("path"):
-        node = nodes[category["pk"]]
-        parent = nodes.get(category["parent_id"])
-        (parent["children"] if parent else roots).append(node)
+    for category in categories:
+        parent = nodes.get(category.parent_id)
+        (parent["children"] if parent else roots).append(nodes[category.pk])
     return roots
 
 

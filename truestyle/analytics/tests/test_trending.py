@@ -10,7 +10,7 @@ from django.db import connections
 
 from truestyle.analytics.models import ProductActivity, TrendingScore
 from truestyle.analytics.selectors import trending_product_ids
-from truestyle.analytics.trending import activity_record, trending_recompute, trending_scores
+from truestyle.analytics.trending import activity_flush, activity_record, trending_recompute, trending_scores
 from truestyle.catalog.models import Product
 from truestyle.catalog.selectors import product_cards
 from truestyle.catalog.tests.factories import product_create, variant_create
@@ -88,6 +88,49 @@ def test_twenty_simultaneous_views_are_all_counted_in_one_document(products):
 
     rows = list(ProductActivity.objects.filter(product_id=str(shirt.pk)).values("day", "views", "cart_adds"))
     assert rows == [{"day": "2026-11-20", "views": 20, "cart_adds": 0}]
+
+
+def test_batched_activity_is_counted_in_memory_and_written_exactly_in_one_flush(products, settings):
+    settings.TRENDING_ACTIVITY_FLUSH_SECONDS = 600  # the test flushes itself
+    shirt, saree = products["Linen Shirt"], products["Silk Saree"]
+    barrier = threading.Barrier(10)
+
+    def shopper():
+        barrier.wait()
+        for _ in range(3):
+            activity_record(product_id=shirt.pk, kind="views", day=TODAY)
+        activity_record(product_id=saree.pk, kind="cart_adds", count=2, day=TODAY)
+
+    threads = [threading.Thread(target=shopper) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    written_before = ProductActivity.objects.count()
+    flushed = activity_flush()
+
+    assert (written_before, flushed, activity_flush()) == (0, 50, 0)
+    rows = sorted(ProductActivity.objects.values_list("product_id", "day", "views", "cart_adds", "purchases"))
+    assert rows == sorted([(str(shirt.pk), "2026-11-20", 30, 0, 0), (str(saree.pk), "2026-11-20", 0, 20, 0)])
+
+
+def test_batched_activity_is_written_in_the_background_and_counts_in_the_ranking(products, settings):
+    import time
+
+    settings.TRENDING_ACTIVITY_FLUSH_SECONDS = 0.2
+    shirt, saree = products["Linen Shirt"], products["Silk Saree"]
+    for _ in range(3):
+        activity_record(product_id=shirt.pk, kind="views", day=TODAY)
+    deadline = time.monotonic() + 10
+    while not ProductActivity.objects.filter(product_id=str(shirt.pk)).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    background = list(ProductActivity.objects.filter(product_id=str(shirt.pk)).values_list("views", flat=True))
+
+    settings.TRENDING_ACTIVITY_FLUSH_SECONDS = 600  # counted, not yet written: the ranking flushes first
+    activity_record(product_id=saree.pk, kind="purchases", day=TODAY)
+
+    assert background == [3]
+    assert trending_scores(today=TODAY) == [(str(saree.pk), 10.0), (str(shirt.pk), 3.0)]
 
 
 def test_a_malformed_product_id_or_count_records_nothing_and_an_unknown_kind_is_a_bug(products):

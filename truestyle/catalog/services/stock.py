@@ -33,10 +33,11 @@ def _apply(*, variant_id, delta: int, reason: str, actor_id: str, note: str, ref
                                  note=note[:300], reference=reference[:64])
     variant = Variant.objects.get(pk=variant_id)
     before = variant.stock - delta
-    if (before > 0) != (variant.stock > 0):
-        # Listings show which sizes are in stock, not how many: only a size selling out or coming
-        # back changes a cached page. After the commit: a page cached between a bump and the commit
-        # would keep the old stock.
+    low = variant.low_stock_threshold
+    if (before > 0) != (variant.stock > 0) or (before <= low) != (variant.stock <= low):
+        # Pages show whether a size is in stock and whether it is running low, not how many are
+        # left: only crossing one of those lines changes a cached listing or product page. After
+        # the commit: a page cached between a bump and the commit would keep the old stock.
         on_mongo_commit(catalog_cache_bump)
     return variant, before
 

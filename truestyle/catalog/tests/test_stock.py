@@ -96,7 +96,7 @@ def test_an_in_stock_size_has_no_waitlist(db):
     assert BackInStockRequest.objects.count() == 0
 
 
-def test_only_a_size_selling_out_or_coming_back_makes_cached_listings_stale(db):
+def test_only_a_size_selling_out_coming_back_or_running_low_makes_cached_pages_stale(db):
     from truestyle.catalog.cache import catalog_cache_version
 
     variant = variant_create(product=product_create(), stock=3)
@@ -112,3 +112,13 @@ def test_only_a_size_selling_out_or_coming_back_makes_cached_listings_stale(db):
 
     assert (after_a_sale, after_selling_out, after_coming_back, catalog_cache_version()) == (
         version, version + 1, version + 2, version + 2)
+
+    plenty = variant_create(product=product_create(name="Wool Coat"), stock=10)  # low at 3 or fewer
+    version = catalog_cache_version()
+    stock_adjust(variant_id=plenty.pk, delta=-6, reason="sale")
+    still_plenty = catalog_cache_version()
+    stock_adjust(variant_id=plenty.pk, delta=-1, reason="sale")
+    running_low = catalog_cache_version()
+    stock_adjust(variant_id=plenty.pk, delta=7, reason="restock")
+
+    assert (still_plenty, running_low, catalog_cache_version()) == (version, version + 1, version + 2)

@@ -18,19 +18,13 @@ drop when a mongoeco release no longer needs them.
   `prefetch_related` asks for related rows) becomes `{_id: {$in: [ids]}}` (340 ms → 12 ms over the
   6,000 variants), and `{$and: [{_id: …}, {stock: …}]}` (a guarded update) becomes one document of
   conditions, which mongoeco plans as it plans `find`.
-- Fact 12 (speed): a comparison with an Int64 (django-mongodb-backend sends integer lookups such as
-  `stock__gte=1` as Int64) is not translated to SQL by mongoeco, which then decodes the whole
-  collection for it: the guarded stock decrement of a checkout read all 6,000 variants (320 ms).
-  MongoDB compares numbers by value whatever their BSON type, so an Int64 that fits in 32 bits is
-  sent on as a plain integer.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from bson import Int64, ObjectId
-from mongoeco.core.bson_scalars import BsonInt64
+from bson import ObjectId
 
 # Command names that mongoeco spells differently from the MongoDB server's
 # case-insensitive parser.
@@ -256,39 +250,9 @@ def rewrite_query(query: dict[str, Any]) -> dict[str, Any]:
             result[key] = [rewrite_query(item) if isinstance(item, dict) else item for item in value]
         elif isinstance(value, dict) and isinstance(value.get("$elemMatch"), dict):
             result[key] = {**value, "$elemMatch": rewrite_query(value["$elemMatch"])}
-        elif not key.startswith("$"):
-            result[key] = _small_integers_plain(value)
         else:
             result[key] = value
     return _and_flattened(result)
-
-
-_COMPARISONS = frozenset({"$eq", "$ne", "$gt", "$gte", "$lt", "$lte"})
-_INT32_RANGE = range(-(2 ** 31), 2 ** 31)
-
-
-def _plain_integer(value: Any) -> Any:
-    if isinstance(value, Int64) and int(value) in _INT32_RANGE:
-        return int(value)
-    if isinstance(value, BsonInt64) and value.value in _INT32_RANGE:
-        return value.value
-    return value
-
-
-def _small_integers_plain(condition: Any) -> Any:
-    """A field's condition with its Int64 operands (equality, comparisons, `$in`/`$nin`) as plain integers."""
-    if not isinstance(condition, dict):
-        return _plain_integer(condition)
-    if not condition or not all(isinstance(key, str) and key.startswith("$") for key in condition):
-        return condition  # an embedded document compared whole: its types are part of it
-    plain = {}
-    for operator, operand in condition.items():
-        if operator in _COMPARISONS:
-            operand = _plain_integer(operand)
-        elif operator in ("$in", "$nin") and isinstance(operand, (list, tuple)):
-            operand = [_plain_integer(item) for item in operand]
-        plain[operator] = operand
-    return plain
 
 
 def _expr_id_membership(expression: Any) -> list | None:

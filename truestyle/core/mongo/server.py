@@ -22,7 +22,7 @@ from mongoeco.wire.protocol import OP_MSG, decode_op_msg, encode_op_msg_response
 from mongoeco.wire.proxy import AsyncMongoEcoProxyServer
 
 from truestyle.core.mongo.compat import normalize_command, replica_set_hello_fields
-from truestyle.core.mongo.membership import IndexedMembership
+from truestyle.core.mongo.membership import IdNarrowedFallback, IndexedMembership
 from truestyle.core.mongo.unique_checks import IndexedUniqueChecks
 from truestyle.core.mongo.gate import GateTimeout, TransactionGate, session_key
 
@@ -181,9 +181,10 @@ class CompatibleCommandExecutor(WireCommandExecutor):
         await self.gate.release(key)
 
 
-class StoreSQLiteEngine(IndexedUniqueChecks, IndexedMembership, SQLiteEngine):
+class StoreSQLiteEngine(IndexedUniqueChecks, IndexedMembership, IdNarrowedFallback, SQLiteEngine):
     """mongoeco's SQLite engine with a busy timeout we choose (Python's default is 5 s), unique checks
-    that use the indexes (unique_checks.py) and `$in` answered from an index (membership.py)."""
+    that use the indexes (unique_checks.py), `$in` and equality answered from an index and reads that
+    fix `_id` loading only those documents (membership.py)."""
 
     def __init__(self, path: str, *, busy_timeout_ms: int = 5000) -> None:
         self.busy_timeout_ms = busy_timeout_ms

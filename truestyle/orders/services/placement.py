@@ -61,19 +61,18 @@ def order_place(*, user, lines: Sequence[PlacementLine], address_id: str, shippi
     code = (coupon_code or "").strip().upper()
     fingerprint = _fingerprint(lines, address_id, shipping_method, payment_method, code)
 
-    existing = _existing(user, key, fingerprint)
-    if existing is not None:
-        return existing
-    address = _address(user, address_id)
     if payment_method == PaymentMethod.COD:
         from truestyle.orders.services.invoices import invoice_counter_ensure
 
         invoice_counter_ensure()
 
     def place() -> Order:
-        again = _existing(user, key, fingerprint)
-        if again is not None:
-            return again
+        # Inside the transaction: the order already placed with this key answers (a retry), even if
+        # its address was deleted since; otherwise the address must be one of the shopper's.
+        existing = _existing(user, key, fingerprint)
+        if existing is not None:
+            return existing
+        address = _address(user, address_id)
         return _place(user=user, lines=lines, address=address, shipping_method=shipping_method,
                       payment_method=payment_method, coupon_code=code, key=key, fingerprint=fingerprint)
 
