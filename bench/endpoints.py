@@ -95,6 +95,11 @@ def product_page(facts):
     return _get(_anonymous(), [f"/p/{slug}/" for slug in facts.slugs])
 
 
+def product_page_again(facts):
+    # The same product viewed again: what most views of a popular product are.
+    return _get(_anonymous(), [f"/p/{facts.slugs[0]}/"])
+
+
 def api_products(facts):
     return _get(_anonymous(), ["/api/v1/catalog/products?page_size=24"])
 
@@ -151,8 +156,9 @@ def order_place_cod(facts):
 ENDPOINTS = [
     Endpoint("listing_full", "Storefront listing, full page (cached)", listing_full, floor="listing"),
     Endpoint("listing_fragment", "Storefront listing, htmx fragment (cached)", listing_fragment, floor="listing"),
-    Endpoint("listing_uncached", "Storefront listing, signed in (uncached)", listing_uncached, floor="listing"),
-    Endpoint("product_page", "Product page", product_page, floor="product"),
+    Endpoint("listing_uncached", "Storefront listing, signed in (no page cache)", listing_uncached, floor="listing"),
+    Endpoint("product_page", "Product page, first view", product_page, floor="product"),
+    Endpoint("product_page_again", "Product page, viewed again", product_page_again, floor="product"),
     Endpoint("api_products", "API product list", api_products, floor="listing"),
     Endpoint("api_product", "API product detail", api_product, floor="product"),
     Endpoint("cart_add", "Add to cart (API)", cart_add, expect=(200, 201)),

@@ -61,6 +61,8 @@ class Stack:
             "API_THROTTLE_ANON": "100000000/min", "API_THROTTLE_USER": "100000000/min",
             "TRUESTYLE_VAR_DIR": str(self.work_dir / "var"),
             "LOG_LEVEL": "WARNING",
+            # UPI and card orders of the soak pay through the local sandbox provider (no network).
+            "PAYMENT_SANDBOX_ENABLED": "1",
         }
         os.environ.update(self.env)
         return self.env

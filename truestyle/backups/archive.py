@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bson import json_util
+from bson.errors import BSONError
 from bson.json_util import CANONICAL_JSON_OPTIONS
 
 from truestyle.core.storage import GridFSStorage
@@ -177,7 +178,7 @@ def _member_facts(name: str, stream, *, sql_columns: dict | None = None) -> Memb
 def _record_problem(name: str, line: bytes, number: int, sql_columns: dict | None) -> str:
     try:
         record = mongo_loads(line) if not name.startswith("sql/") else json.loads(line)
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, BSONError) as error:  # BSONError: a damaged ObjectId, date or binary
         return f"{name}, line {number}: not a valid record ({str(error)[:80]})."
     if not isinstance(record, dict):
         return f"{name}, line {number}: not a valid record."

@@ -163,3 +163,11 @@ def test_no_backup_and_no_second_restore_while_a_restore_runs(db):
     with pytest.raises(Conflict, match="A backup or another restore is running"):
         restore_confirm(actor=admin, restore_id=waiting.pk)
     assert BackupLog.objects.count() == 1 and RestoreLog.objects.get(pk=waiting.pk).status == "awaiting"
+
+
+def test_a_record_whose_object_id_was_damaged_is_a_problem_not_a_crash():
+    from truestyle.backups.archive import _record_problem
+
+    problem = _record_problem("mongo/orders.jsonl", b'{"_id": {"$oid": "6b140ac156ea5c8f7f44dfd"}}', 7, None)
+
+    assert problem.startswith("mongo/orders.jsonl, line 7: not a valid record ('6b140ac156ea5c8f7f44dfd' is not")
