@@ -96,29 +96,23 @@ def test_an_in_stock_size_has_no_waitlist(db):
     assert BackInStockRequest.objects.count() == 0
 
 
-def test_only_a_size_selling_out_coming_back_or_running_low_makes_cached_pages_stale(db):
+def _version_moves(variant, deltas: list[int]) -> list[int]:
+    """How far the catalogue version moved after each stock change, counted from before the first."""
     from truestyle.catalog.cache import catalog_cache_version
 
-    variant = variant_create(product=product_create(), stock=3)
-    version = catalog_cache_version()
+    start = catalog_cache_version()
+    moves = []
+    for delta in deltas:
+        stock_adjust(variant_id=variant.pk, delta=delta, reason="sale" if delta < 0 else "restock")
+        moves.append(catalog_cache_version() - start)
+    return moves
 
-    stock_adjust(variant_id=variant.pk, delta=-2, reason="sale")
-    after_a_sale = catalog_cache_version()
-    stock_adjust(variant_id=variant.pk, delta=-1, reason="sale")
-    after_selling_out = catalog_cache_version()
-    stock_adjust(variant_id=variant.pk, delta=4, reason="restock")
-    after_coming_back = catalog_cache_version()
-    stock_adjust(variant_id=variant.pk, delta=1, reason="restock")
 
-    assert (after_a_sale, after_selling_out, after_coming_back, catalog_cache_version()) == (
-        version, version + 1, version + 2, version + 2)
+def test_only_a_size_selling_out_coming_back_or_running_low_makes_cached_pages_stale(db):
+    scarce = variant_create(product=product_create(), stock=3)  # low at 3 or fewer: low from the start
+    plenty = variant_create(product=product_create(name="Wool Coat"), stock=10)
 
-    plenty = variant_create(product=product_create(name="Wool Coat"), stock=10)  # low at 3 or fewer
-    version = catalog_cache_version()
-    stock_adjust(variant_id=plenty.pk, delta=-6, reason="sale")
-    still_plenty = catalog_cache_version()
-    stock_adjust(variant_id=plenty.pk, delta=-1, reason="sale")
-    running_low = catalog_cache_version()
-    stock_adjust(variant_id=plenty.pk, delta=7, reason="restock")
-
-    assert (still_plenty, running_low, catalog_cache_version()) == (version, version + 1, version + 2)
+    # a sale, selling out, coming back (above the low line), another restock
+    assert _version_moves(scarce, [-2, -1, 4, 1]) == [0, 1, 2, 2]
+    # a sale, running low, leaving the low line
+    assert _version_moves(plenty, [-6, -1, 7]) == [0, 1, 2]

@@ -51,16 +51,30 @@ def _fact_still_holds(document: Any, feature: str) -> bool:
     return False
 
 
-def _tagged_on_path(document: Any, path: str, value_type: str) -> bool:
-    """Whether the value at the dotted path is stored tagged as `value_type` (an array on the way: assume so)."""
+_ARRAY_ON_THE_WAY, _MISSING = object(), object()
+
+
+def _value_on_path(document: Any, path: str) -> Any:
+    """The value at the dotted path; _ARRAY_ON_THE_WAY when an array comes before its end, _MISSING
+    when a part is absent."""
     current = document
     for part in path.split("."):
         if isinstance(current, list):
-            return True
+            return _ARRAY_ON_THE_WAY
         if not isinstance(current, dict) or part not in current:
-            return False
+            return _MISSING
         current = current[part]
-    encoded = DocumentCodec.encode(current)
+    return current
+
+
+def _tagged_on_path(document: Any, path: str, value_type: str) -> bool:
+    """Whether the value at the dotted path is stored tagged as `value_type` (an array on the way: assume so)."""
+    value = _value_on_path(document, path)
+    if value is _ARRAY_ON_THE_WAY:
+        return True
+    if value is _MISSING:
+        return False
+    encoded = DocumentCodec.encode(value)
     if not (isinstance(encoded, dict) and DocumentCodec._MARKER in encoded):
         return False
     tag = encoded[DocumentCodec._MARKER]
@@ -73,14 +87,8 @@ def _tagged_on_path(document: Any, path: str, value_type: str) -> bool:
 
 def _array_on_path(document: Any, path: str) -> bool:
     """Whether any value along the dotted path (the last included) is an array."""
-    current = document
-    for part in path.split("."):
-        if isinstance(current, list):
-            return True
-        if not isinstance(current, dict) or part not in current:
-            return False
-        current = current[part]
-    return isinstance(current, list)
+    value = _value_on_path(document, path)
+    return value is _ARRAY_ON_THE_WAY or isinstance(value, list)
 
 
 class IndexedUniqueChecks:
