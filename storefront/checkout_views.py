@@ -28,6 +28,7 @@ from truestyle.core.errors import StoreError
 from truestyle.orders.models import PaymentMethod, ShippingMethod
 from truestyle.orders.pricing import cod_check, money, shipping_fee
 from truestyle.orders.services import PlacementLine, order_place
+from truestyle.payments.gateways import ONLINE_PAYMENT_UNAVAILABLE, online_payment_available
 from truestyle.payments.services import payment_start
 from truestyle.promotions.services import CouponLine, coupon_quote
 from truestyle.shopping.selectors import cart_for_user, cart_lines
@@ -117,8 +118,11 @@ def _summary(request, choices: Choices, lines, addresses) -> dict:
             cod_check(pincode=pincode, total=total)
         except StoreError as refusal:
             cod_reason = refusal.message
-    if cod_reason and choices.payment == PaymentMethod.COD:
+    online = online_payment_available()
+    if cod_reason and choices.payment == PaymentMethod.COD and online:
         choices.payment = PaymentMethod.UPI
+    elif not online and choices.payment != PaymentMethod.COD:
+        choices.payment = PaymentMethod.COD
     free_from = money(settings.ORDER_FREE_SHIPPING_FROM)
     shipping_options = [
         {"value": method.value, "label": method.label,
@@ -129,8 +133,14 @@ def _summary(request, choices: Choices, lines, addresses) -> dict:
     ]
     return {"subtotal": subtotal, "discount": discount, "coupon_applied": coupon_applied, "shipping_fee": fee,
             "total": total, "cod_reason": cod_reason, "shipping_options": shipping_options,
-            "payment_options": [{"value": m.value, "label": m.label, "hint": PAYMENT_HINTS[m.value],
-                                 "disabled": bool(m == PaymentMethod.COD and cod_reason)} for m in PaymentMethod]}
+            "payment_options": [_payment_option(m, cod_reason=cod_reason, online=online) for m in PaymentMethod]}
+
+
+def _payment_option(method: PaymentMethod, *, cod_reason: str, online: bool) -> dict:
+    """One payment choice; a method the store cannot take now is shown disabled with the reason."""
+    reason = cod_reason if method == PaymentMethod.COD else ("" if online else ONLINE_PAYMENT_UNAVAILABLE)
+    return {"value": method.value, "label": method.label, "hint": PAYMENT_HINTS[method.value],
+            "disabled": bool(reason), "reason": reason}
 
 
 def _blank_address_form(request) -> AddressForm:

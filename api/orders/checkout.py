@@ -22,6 +22,7 @@ from truestyle.orders import selectors as order_selectors
 from truestyle.orders.models import Order
 from truestyle.orders.pricing import cod_check, money, shipping_fee
 from truestyle.orders.statuses import Actor, OrderStatus, next_statuses_for
+from truestyle.payments.gateways import online_payment_available
 from truestyle.payments.selectors import payments_of_order
 from truestyle.promotions.services import CouponLine, coupon_quote
 from truestyle.shopping import selectors as shopping_selectors
@@ -71,6 +72,7 @@ def checkout_quote(*, user, address_id: str, shipping_method: str, payment_metho
         "item_count": sum(line.quantity for line in lines), "subtotal": subtotal, "discount": discount,
         "coupon_code": applied, "shipping_fee": fee, "total": total, "currency": settings.STORE_CURRENCY,
         "payment_method": payment_method, "cod_available": cod_available, "cod_unavailable_reason": reason,
+        "online_payment_available": online_payment_available(),
     }
 
 

@@ -41,6 +41,8 @@ class QuoteOutput(serializers.Serializer):
     payment_method = serializers.CharField()
     cod_available = serializers.BooleanField(help_text="Whether cash on delivery can be chosen for this order.")
     cod_unavailable_reason = serializers.CharField(help_text="Why not (empty when it can).")
+    online_payment_available = serializers.BooleanField(
+        help_text="Whether UPI and card can be chosen; when false, placing with them is refused (`payment_unavailable`).")
 
 
 class AddressSnapshotOutput(serializers.Serializer):

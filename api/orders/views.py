@@ -42,7 +42,8 @@ QUOTE_ERRORS = {
 }
 PLACE_ERRORS = {
     400: _error("`invalid` / `unknown_field` (also a missing or too long Idempotency-Key), `cart_empty`, "
-                "`cod_unavailable`, `variant_unavailable`, or `invalid_input`."),
+                "`cod_unavailable`, `payment_unavailable` (UPI or card while no payment gateway is configured), "
+                "`variant_unavailable`, or `invalid_input`."),
     404: _error("`address_not_found`: not one of your addresses."),
     409: _error("`idempotency_key_reused` (this key placed an order for a different request), `price_changed`, "
                 "`not_enough_stock`, or a coupon refusal such as `coupon_exhausted`. Nothing was charged."),

@@ -66,7 +66,8 @@ def test_a_quote_gives_exact_totals_with_a_coupon_and_free_shipping(signed_in, a
         (shirt.sku, 1, "1499.00"), (tee.sku, 1, "799.00")]
     assert body == {"item_count": 2, "subtotal": "2298.00", "discount": "200.00", "coupon_code": "SAVE10",
                     "shipping_fee": "0.00", "total": "2098.00", "currency": "INR", "payment_method": "cod",
-                    "cod_available": True, "cod_unavailable_reason": ""}
+                    "cod_available": True, "cod_unavailable_reason": "",
+                    "online_payment_available": True}
 
 
 def test_a_quote_below_the_threshold_charges_shipping_and_says_why_cod_is_unavailable(signed_in, shopper, tee):
@@ -188,6 +189,24 @@ def test_an_empty_bag_places_nothing(signed_in, address):
 
     assert (response.status_code, response.json()["error"]["code"]) == (400, "cart_empty")
     assert Order.objects.count() == 0
+
+
+@pytest.mark.parametrize("method", ["upi", "card"])
+def test_online_payment_without_a_gateway_is_refused_before_anything_is_placed(signed_in, address, shirt, settings,
+                                                                             method):
+    settings.PAYMENT_GATEWAYS = {}
+    _add(signed_in, shirt, 2)
+
+    quote = signed_in.post("/api/v1/checkout/quote", _body(address, payment_method=method), format="json")
+    response = _place(signed_in, address, payment_method=method)
+
+    assert (quote.status_code, quote.json()["online_payment_available"]) == (200, False)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "payment_unavailable"
+    assert response.json()["error"]["fields"] == {
+        "payment_method": ["Online payment is not available right now; choose cash on delivery."]}
+    assert Order.objects.count() == 0 and Payment.objects.count() == 0 and stock_of(shirt) == 5
+    assert CartLine.objects.count() == 1
 
 
 def test_cod_beyond_its_limit_is_refused_and_nothing_is_written(signed_in, address):

@@ -217,6 +217,23 @@ def test_cod_is_disabled_from_the_maximum_total(db):
     assert "Cash on delivery is available for orders below ₹10,000." in html
 
 
+def test_without_an_online_gateway_only_cod_is_offered_and_upi_is_refused(bag, settings):
+    settings.PAYMENT_GATEWAYS = {}
+
+    html = bag["client"].get("/checkout/").content.decode()
+    assert 'name="payment_method" value="upi" disabled aria-describedby="upi-reason"' in html
+    assert 'name="payment_method" value="card" disabled aria-describedby="card-reason"' in html
+    assert 'name="payment_method" value="cod" checked>' in html
+    assert html.count("Online payment is not available right now; choose cash on delivery.") == 2
+
+    response = _place(bag, payment_method="upi")
+
+    assert response.status_code == 400
+    assert ('class="field-error" role="alert">Online payment is not available right now; choose cash on delivery.<'
+            in response.content.decode())
+    _nothing_written(bag)
+
+
 def test_a_coupon_applies_in_the_summary_and_a_refusal_shows_on_the_field(bag):
     coupon_create(code="SAVE10", kind="percent", value="10")
     base = {"address_id": str(bag["address"].pk), "shipping_method": "standard", "payment_method": "upi"}

@@ -23,6 +23,7 @@ from truestyle.core.transactions import on_mongo_commit, run_in_mongo_transactio
 from truestyle.orders.models import Order, OrderEvent, OrderLine, PaymentMethod, ShippingMethod
 from truestyle.orders.pricing import cod_check, money, shipping_fee
 from truestyle.orders.statuses import OrderStatus
+from truestyle.payments.gateways import ONLINE_PAYMENT_UNAVAILABLE, online_payment_available
 
 MAX_LINE_QUANTITY = 10
 MAX_LINES = 50
@@ -57,6 +58,9 @@ def order_place(*, user, lines: Sequence[PlacementLine], address_id: str, shippi
         raise StoreError("Choose a shipping method.", code="invalid", fields={"shipping_method": ["Choose one."]})
     if payment_method not in PaymentMethod.values:
         raise StoreError("Choose a payment method.", code="invalid", fields={"payment_method": ["Choose one."]})
+    if payment_method != PaymentMethod.COD and not online_payment_available():
+        raise StoreError(ONLINE_PAYMENT_UNAVAILABLE, code="payment_unavailable",
+                         fields={"payment_method": [ONLINE_PAYMENT_UNAVAILABLE]})
     lines = _lines_clean(lines)
     code = (coupon_code or "").strip().upper()
     fingerprint = _fingerprint(lines, address_id, shipping_method, payment_method, code)

@@ -16,6 +16,7 @@ from django.utils.module_loading import import_string
 from truestyle.core.errors import StoreError
 
 CALLBACK_STATUSES = frozenset({"paid", "failed", "pending"})
+ONLINE_PAYMENT_UNAVAILABLE = "Online payment is not available right now; choose cash on delivery."
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,12 @@ class PaymentGateway(ABC):
 @cache
 def _gateway_class(name: str) -> type[PaymentGateway]:
     return import_string(settings.PAYMENT_GATEWAYS[name])
+
+
+def online_payment_available() -> bool:
+    """Whether UPI and card orders can be paid: the default gateway is configured. Without one an
+    online order could be placed but never paid, so checkout offers cash on delivery only."""
+    return settings.PAYMENT_DEFAULT_GATEWAY in settings.PAYMENT_GATEWAYS
 
 
 def gateway_get(name: str) -> PaymentGateway:
